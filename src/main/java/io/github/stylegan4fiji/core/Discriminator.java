@@ -1,0 +1,88 @@
+package io.github.stylegan4fiji.core;
+
+import ai.djl.ndarray.NDArray;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * The ProGAN/StyleGAN discriminator ({@code D_basic}): fromRGB per resolution, blocks of
+ * conv → blur → conv with 2× downsampling, minibatch standard deviation and a dense head, with the
+ * same level-of-detail fade-in as the generator. Returns one score per image.
+ */
+public final class Discriminator {
+
+	public static final String PREFIX = "D/";
+
+	private final StyleGanConfig c;
+
+	public Discriminator(StyleGanConfig config) {
+		this.c = config.validate();
+	}
+
+	static String fromRgbName(int lod) {
+		return PREFIX + "FromRGB_lod" + lod;
+	}
+
+	static String scope(int res) {
+		return PREFIX + res + "x" + res + "/";
+	}
+
+	private int mbstdFeatures() {
+		return c.mbstdGroupSize > 1 ? c.mbstdNumFeatures : 0;
+	}
+
+	public List<ParamSpec> parameters() {
+		List<ParamSpec> specs = new ArrayList<>();
+		int r2 = c.resolutionLog2();
+		for (int r = r2; r >= 2; r--) {
+			Layers.declareConv(specs, fromRgbName(r2 - r), c.channels, c.nf(r - 1), 1, true);
+		}
+		for (int r = r2; r >= 3; r--) {
+			String s = scope(1 << r);
+			Layers.declareConv(specs, s + "Conv0", c.nf(r - 1), c.nf(r - 1), 3, true);
+			Layers.declareConv(specs, s + "Conv1_down", c.nf(r - 1), c.nf(r - 2), 3, true);
+		}
+		String s4 = scope(4);
+		Layers.declareConv(specs, s4 + "Conv", c.nf(1) + mbstdFeatures(), c.nf(1), 3, true);
+		Layers.declareDense(specs, s4 + "Dense0", c.nf(1) * 16, c.nf(0), 1.0);
+		Layers.declareDense(specs, s4 + "Dense1", c.nf(0), 1, 1.0);
+		return Collections.unmodifiableList(specs);
+	}
+
+	/** images [N, channels, res, res] → scores [N, 1]. */
+	public NDArray forward(Params p, NDArray images, double lod) {
+		int r2 = c.resolutionLog2();
+		lod = Math.max(0, Math.min(lod, r2 - 2));
+		int rStart = r2 - (int) Math.floor(lod);
+		double frac = lod - Math.floor(lod);
+
+		NDArray img = Layers.downscale2d(images, 1 << (r2 - rStart));
+		NDArray x = fromRgb(p, img, rStart);
+		for (int r = rStart; r >= 3; r--) {
+			x = block(p, x, r);
+			if (r == rStart && frac > 0) {
+				x = Layers.lerpClip(x, fromRgb(p, Layers.downscale2d(img), r - 1), frac);
+			}
+		}
+		String s4 = scope(4);
+		if (mbstdFeatures() > 0) x = Layers.minibatchStddev(x, c.mbstdGroupSize, c.mbstdNumFeatures);
+		x = Layers.lrelu(Layers.conv(x, p, s4 + "Conv", Layers.SQRT2));
+		x = x.reshape(x.getShape().get(0), -1);
+		x = Layers.lrelu(Layers.dense(x, p, s4 + "Dense0", Layers.SQRT2, 1.0));
+		return Layers.dense(x, p, s4 + "Dense1", 1.0, 1.0);
+	}
+
+	private NDArray fromRgb(Params p, NDArray img, int r) {
+		return Layers.lrelu(Layers.conv(img, p, fromRgbName(c.resolutionLog2() - r), Layers.SQRT2));
+	}
+
+	private NDArray block(Params p, NDArray x, int r) {
+		int res = 1 << r;
+		String s = scope(res);
+		x = Layers.lrelu(Layers.conv(x, p, s + "Conv0", Layers.SQRT2));
+		if (c.blur) x = Layers.blur(x);
+		return Layers.lrelu(Layers.convDown(x, p, s + "Conv1_down", Layers.SQRT2, c.fused(res)));
+	}
+}

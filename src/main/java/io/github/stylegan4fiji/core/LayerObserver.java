@@ -1,0 +1,11 @@
+package io.github.stylegan4fiji.core;
+
+import ai.djl.ndarray.NDArray;
+
+/** Sees the activation after each style layer's AdaIN (for tests, visualisation and debugging). */
+@FunctionalInterface
+public interface LayerObserver {
+	void accept(int layer, NDArray activation);
+
+	LayerObserver NONE = (layer, activation) -> {};
+}

@@ -1,0 +1,251 @@
+package io.github.stylegan4fiji.core;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.pooling.Pool;
+
+import java.util.List;
+
+/**
+ * The building blocks of StyleGAN as functions of (input, parameters). Weights are stored as
+ * N(0, 1/lrmul) and scaled at run time by gain/√fan_in · lrmul (equalized learning rate, ProGAN §4.1);
+ * biases are scaled by lrmul. Shapes follow PyTorch: dense weight [out, in], conv weight
+ * [out, in, kh, kw], activations NCHW.
+ */
+public final class Layers {
+
+	public static final double SQRT2 = Math.sqrt(2.0);
+	public static final float LRELU_ALPHA = 0.2f;
+	static final float EPS = 1e-8f;
+
+	private static final Shape S1 = new Shape(1, 1);
+	private static final Shape S2 = new Shape(2, 2);
+	private static final Shape P0 = new Shape(0, 0);
+	private static final Shape P1 = new Shape(1, 1);
+
+	private Layers() {}
+
+	/** Run-time weight coefficient of the equalized learning rate: gain / √fan_in · lrmul. */
+	public static double heCoefficient(double gain, long fanIn, double lrmul) {
+		return gain / Math.sqrt(fanIn) * lrmul;
+	}
+
+	// ---- declarations -------------------------------------------------------------------------
+
+	public static void declareDense(List<ParamSpec> specs, String name, int in, int out, double lrmul) {
+		specs.add(new ParamSpec(name + "/weight", new long[] {out, in}, ParamSpec.Init.NORMAL, 1.0 / lrmul, true));
+		specs.add(new ParamSpec(name + "/bias", new long[] {out}, ParamSpec.Init.ZEROS, 0, true));
+	}
+
+	public static void declareConv(List<ParamSpec> specs, String name, int in, int out, int kernel, boolean bias) {
+		specs.add(new ParamSpec(name + "/weight", new long[] {out, in, kernel, kernel}, ParamSpec.Init.NORMAL, 1.0, true));
+		if (bias) specs.add(new ParamSpec(name + "/bias", new long[] {out}, ParamSpec.Init.ZEROS, 0, true));
+	}
+
+	// ---- dense and convolution ----------------------------------------------------------------
+
+	/** Fully connected layer with bias: x [N, in] → [N, out]. */
+	public static NDArray dense(NDArray x, Params p, String name, double gain, double lrmul) {
+		NDArray w = p.get(name + "/weight");
+		NDArray b = p.get(name + "/bias");
+		double coef = heCoefficient(gain, w.getShape().get(1), lrmul);
+		return Linear.linear(x, w.mul(coef), lrmul == 1 ? b : b.mul(lrmul)).singletonOrThrow();
+	}
+
+	/** Equalized-LR weight of a conv layer, already scaled. */
+	static NDArray convWeight(Params p, String name, double gain) {
+		NDArray w = p.get(name + "/weight");
+		Shape s = w.getShape();
+		return w.mul(heCoefficient(gain, s.get(1) * s.get(2) * s.get(3), 1.0));
+	}
+
+	static NDArray biasOrNull(Params p, String name) {
+		return p.contains(name + "/bias") ? p.get(name + "/bias") : null;
+	}
+
+	/**
+	 * 'Same' convolution with the layer's bias fused in. In G the official order is conv → noise →
+	 * bias; addition commutes, so adding the bias inside the convolution gives the same values.
+	 */
+	public static NDArray conv(NDArray x, Params p, String name, double gain) {
+		NDArray w = convWeight(p, name, gain);
+		int k = (int) w.getShape().get(2);
+		Shape pad = k == 1 ? P0 : new Shape(k / 2, k / 2);
+		return Conv2d.conv2d(x, w, biasOrNull(p, name), S1, pad, S1, 1).singletonOrThrow();
+	}
+
+	/** Nearest-neighbour 2× upsampling followed by a 3×3 convolution (bias fused). */
+	public static NDArray upConv(NDArray x, Params p, String name, double gain, boolean fused) {
+		NDArray w = convWeight(p, name, gain);
+		NDArray bias = biasOrNull(p, name);
+		if (!fused) {
+			return Conv2d.conv2d(upscale2d(x, 2), w, bias, S1, P1, S1, 1).singletonOrThrow();
+		}
+		// Fused (sub-pixel) form: output pixel (2i+a, 2j+b) sees input rows {i−1, i} (a = 0) or
+		// {i, i+1} (a = 1) with the 3×3 taps summed accordingly, i.e. one 2×2 kernel per phase (a, b).
+		// One 2×2 convolution computes all four phases (4/9 of the multiply-adds of upsample + 3×3),
+		// then the phases are interleaved. Same values as the separate form (tested). libtorch's
+		// transposed convolution would do the same but DJL's PyTorch engine does not expose it.
+		Shape s = x.getShape();
+		long n = s.get(0), h = s.get(2), wd = s.get(3);
+		long out = w.getShape().get(0), in = w.getShape().get(1);
+		NDManager m = x.getManager();
+		NDArray[] taps = {
+			m.create(new float[] {1, 0, 0, 0, 1, 1}, new Shape(2, 3)).toDevice(x.getDevice(), false),
+			m.create(new float[] {1, 1, 0, 0, 0, 1}, new Shape(2, 3)).toDevice(x.getDevice(), false)};
+		NDArray w2 = w.reshape(out * in, 3, 3);
+		NDArray[] phases = new NDArray[4];
+		for (int a = 0; a < 2; a++)
+			for (int b = 0; b < 2; b++)
+				phases[a * 2 + b] = taps[a].matMul(w2).matMul(taps[b].transpose()).reshape(1, out, in, 2, 2);
+		NDArray k = phases[0].concat(phases[1], 0).concat(phases[2], 0).concat(phases[3], 0).reshape(4 * out, in, 2, 2);
+		NDArray y = Conv2d.conv2d(x, k, null, S1, P1, S1, 1).singletonOrThrow().reshape(n, 2, 2, out, h + 1, wd + 1);
+		NDArray[] rows = new NDArray[2];
+		for (int a = 0; a < 2; a++) {
+			NDArray p0 = y.get(new NDIndex(":, {}, 0, :, {}:{}, 0:{}", a, a, a + h, wd));
+			NDArray p1 = y.get(new NDIndex(":, {}, 1, :, {}:{}, 1:{}", a, a, a + h, wd + 1));
+			rows[a] = p0.stack(p1, 4); // [N, O, H, W, 2]
+		}
+		NDArray img = rows[0].stack(rows[1], 3).reshape(n, out, 2 * h, 2 * wd);
+		return bias == null ? img : img.add(bias.reshape(1, -1, 1, 1));
+	}
+
+	/** 3×3 convolution followed by 2× average-pool downsampling (bias fused). */
+	public static NDArray convDown(NDArray x, Params p, String name, double gain, boolean fused) {
+		NDArray w = convWeight(p, name, gain);
+		if (!fused) {
+			NDArray y = Conv2d.conv2d(x, w, null, S1, P1, S1, 1).singletonOrThrow();
+			y = downscale2d(y);
+			NDArray b = biasOrNull(p, name);
+			return b == null ? y : y.add(b.reshape(1, -1, 1, 1));
+		}
+		NDArray w4 = sumShifts(w).mul(0.25f);
+		return Conv2d.conv2d(x, w4, biasOrNull(p, name), S2, P1, S1, 1).singletonOrThrow();
+	}
+
+	/** w padded by one pixel, summed over the four 1-pixel shifts: 3×3 → 4×4 (the official fused kernel). */
+	private static NDArray sumShifts(NDArray w) {
+		NDArray wp = w.pad(new Shape(1, 1, 1, 1), 0); // pads the last two axes
+		return wp.get(":, :, 1:, 1:").add(wp.get(":, :, :-1, 1:"))
+			.add(wp.get(":, :, 1:, :-1")).add(wp.get(":, :, :-1, :-1"));
+	}
+
+	// ---- resampling ---------------------------------------------------------------------------
+
+	/** Nearest-neighbour upsampling by an integer factor. */
+	public static NDArray upscale2d(NDArray x, int factor) {
+		if (factor == 1) return x;
+		Shape s = x.getShape();
+		long n = s.get(0), c = s.get(1), h = s.get(2), w = s.get(3);
+		return x.reshape(n, c, h, 1, w, 1).repeat(3, factor).repeat(5, factor).reshape(n, c, h * factor, w * factor);
+	}
+
+	/** 2×2 box downsampling. */
+	public static NDArray downscale2d(NDArray x) {
+		return Pool.avgPool2d(x, S2, S2, P0, false, true);
+	}
+
+	/** Box downsampling by an integer factor (for feeding lower-resolution blocks). */
+	public static NDArray downscale2d(NDArray x, int factor) {
+		if (factor == 1) return x;
+		Shape k = new Shape(factor, factor);
+		return Pool.avgPool2d(x, k, k, P0, false, true);
+	}
+
+	/** Depthwise [1,2,1]⊗[1,2,1]/16 low-pass filter with zero padding, as blur2d in the official code. */
+	public static NDArray blur(NDArray x) {
+		int c = (int) x.getShape().get(1);
+		NDManager m = x.getManager();
+		float[] k = new float[c * 9];
+		float[] f = {1, 2, 1, 2, 4, 2, 1, 2, 1};
+		for (int i = 0; i < c; i++)
+			for (int j = 0; j < 9; j++) k[i * 9 + j] = f[j] / 16f;
+		NDArray kernel = m.create(k, new Shape(c, 1, 3, 3)).toDevice(x.getDevice(), false);
+		return Conv2d.conv2d(x, kernel, null, S1, P1, S1, c).singletonOrThrow();
+	}
+
+	// ---- normalisation and styles -------------------------------------------------------------
+
+	public static NDArray lrelu(NDArray x) {
+		return Activation.leakyRelu(x, LRELU_ALPHA);
+	}
+
+	/** x / √(mean over channels of x² + 1e-8), for z [N, D] (axis 1). */
+	public static NDArray pixelNorm(NDArray x) {
+		return x.div(x.square().mean(new int[] {1}, true).add(EPS).sqrt());
+	}
+
+	/**
+	 * Instance normalisation: (x − μ) / √(σ² + 1e-8) per sample and channel over H×W. Computed by
+	 * libtorch's fused layer norm over the last two axes, which is exactly this formula.
+	 */
+	public static NDArray instanceNorm(NDArray x) {
+		Shape s = x.getShape();
+		Shape hw = new Shape(s.get(2), s.get(3));
+		NDManager m = x.getManager();
+		return x.getNDArrayInternal().layerNorm(x, hw, m.ones(hw, x.getDataType(), x.getDevice()),
+			m.zeros(hw, x.getDataType(), x.getDevice()), EPS).singletonOrThrow();
+	}
+
+	/** Instance norm written out op by op; the reference the fused form is tested against. */
+	public static NDArray instanceNormReference(NDArray x) {
+		NDArray centred = x.sub(meanHw(x));
+		return centred.div(meanHw(centred.square()).add(EPS).sqrt());
+	}
+
+	/** Mean over H and W, kept as [N, C, 1, 1] (DJL's PyTorch engine reduces one axis at a time). */
+	static NDArray meanHw(NDArray x) {
+		Shape s = x.getShape();
+		return x.reshape(s.get(0), s.get(1), -1).mean(new int[] {2}, true).reshape(s.get(0), s.get(1), 1, 1);
+	}
+
+	/** AdaIN's style step: x · (y_s + 1) + y_b with style [N, 2C] from an affine map of w. */
+	public static NDArray styleMod(NDArray x, NDArray style) {
+		long n = x.getShape().get(0), c = x.getShape().get(1);
+		NDArray scale = style.get(":, :" + c).add(1f).reshape(n, c, 1, 1);
+		NDArray shift = style.get(":, " + c + ":").reshape(n, c, 1, 1);
+		return x.mul(scale).add(shift);
+	}
+
+	/** Adds per-pixel noise [N, 1, H, W] scaled by a learned per-channel strength. */
+	public static NDArray applyNoise(NDArray x, NDArray noise, NDArray strength) {
+		return x.add(noise.mul(strength.reshape(1, -1, 1, 1)));
+	}
+
+	/** a + (b − a)·clip(t, 0, 1), skipping the arithmetic at the ends. */
+	public static NDArray lerpClip(NDArray a, NDArray b, double t) {
+		if (t <= 0) return a;
+		if (t >= 1) return b;
+		return a.add(b.sub(a).mul((float) t));
+	}
+
+	/** Minibatch standard deviation (ProGAN §3), appended as extra feature maps. */
+	public static NDArray minibatchStddev(NDArray x, int groupSize, int numFeatures) {
+		Shape s = x.getShape();
+		long n = s.get(0), c = s.get(1), h = s.get(2), w = s.get(3);
+		int g = groupSizeFor((int) n, groupSize);
+		long m = n / g;
+		long f = numFeatures;
+		NDArray y = x.reshape(g, m, f, c / f, h, w);
+		y = y.sub(y.mean(new int[] {0}, true));
+		y = y.square().mean(new int[] {0}).add(EPS).sqrt(); // [M, F, c/F, H, W]
+		y = y.reshape(m, f, -1).mean(new int[] {2}).reshape(m, f, 1, 1); // mean over c/F, H, W
+		y = y.tile(new long[] {g, 1, h, w}); // sample i takes group member i mod M
+		return x.concat(y, 1);
+	}
+
+	/**
+	 * The group size actually used: the configured size, limited by the batch, reduced to a divisor
+	 * of the batch (the official code requires divisibility and fails otherwise).
+	 */
+	public static int groupSizeFor(int batch, int groupSize) {
+		int g = Math.min(groupSize, batch);
+		while (g > 1 && batch % g != 0) g--;
+		return Math.max(g, 1);
+	}
+}

@@ -1,0 +1,132 @@
+package io.github.stylegan4fiji.core;
+
+/**
+ * Architecture of a StyleGAN generator/discriminator pair, with the defaults of the official code
+ * ({@code G_style}/{@code G_mapping}/{@code G_synthesis}/{@code D_basic} in NVlabs/stylegan).
+ * <p>
+ * Plain mutable fields so that the object serialises to the model file's JSON as is (snake_case
+ * keys); call {@link #validate()} after changing it. The paper's Table 1 ablations are expressible
+ * here: {@link #constInput} (traditional input vs. learned constant), {@link #mappingLayers} (0…8),
+ * {@link #useNoise} and the mixing probability (a training option).
+ */
+public final class StyleGanConfig {
+
+	/** When the up/down-sampling convolutions use the fused (strided) form. */
+	public enum FusedScale {
+		/** Always fused: mathematically identical to resample+conv and 2.25× fewer FLOPs (our default). */
+		ALWAYS,
+		/** As the official code: fused from 128² on, separate resample + conv below. */
+		AUTO,
+		/** Never fused: nearest upsample + 3×3 conv, 3×3 conv + 2×2 average pooling. */
+		NEVER
+	}
+
+	/** Output resolution (power of two, 8…1024). */
+	public int resolution = 32;
+	/** Image channels: 1 grayscale, 3 RGB, N for multi-channel data. */
+	public int channels = 1;
+	/** Dimensionality of z. */
+	public int latentSize = 512;
+	/** Dimensionality of w. */
+	public int dlatentSize = 512;
+	/** Depth of the mapping network; 0 means w = normalised z (needs latentSize == dlatentSize). */
+	public int mappingLayers = 8;
+	/** Width of the hidden mapping layers. */
+	public int mappingFmaps = 512;
+	/** Learning-rate multiplier of the mapping network (equalized learning rate). */
+	public double mappingLrMul = 0.01;
+	/** Pixel-normalise z before mapping. */
+	public boolean normalizeLatents = true;
+	/** Feature maps: nf(stage) = min(fmapBase / 2^(stage·fmapDecay), fmapMax). */
+	public int fmapBase = 8192;
+	public double fmapDecay = 1.0;
+	public int fmapMax = 512;
+	/** Learned 4×4 constant input (true) or the traditional input: a dense layer from w (false). */
+	public boolean constInput = true;
+	/** Per-pixel noise inputs. */
+	public boolean useNoise = true;
+	/** [1,2,1] low-pass filter after upsampling / before downsampling. */
+	public boolean blur = true;
+	public FusedScale fusedScale = FusedScale.ALWAYS;
+	/** Minibatch standard deviation layer of D (group size, 0 disables; new feature maps). */
+	public int mbstdGroupSize = 4;
+	public int mbstdNumFeatures = 1;
+	/** Decay of the tracked average w (dlatent_avg). */
+	public double dlatentAvgBeta = 0.995;
+
+	public int resolutionLog2() {
+		return Integer.numberOfTrailingZeros(resolution);
+	}
+
+	/** Number of style inputs (two per resolution from 4² on): 2·log2(res) − 2. */
+	public int numLayers() {
+		return 2 * resolutionLog2() - 2;
+	}
+
+	/** Resolution that style layer {@code layer} works at. */
+	public int layerResolution(int layer) {
+		return 4 << (layer / 2);
+	}
+
+	/** Feature maps at a stage, as {@code nf()} in the official code. */
+	public int nf(int stage) {
+		return (int) Math.min((int) (fmapBase / Math.pow(2.0, stage * fmapDecay)), fmapMax);
+	}
+
+	/** Whether the resampling convolution at this resolution (the larger side) is fused. */
+	public boolean fused(int res) {
+		switch (fusedScale) {
+			case ALWAYS: return true;
+			case NEVER: return false;
+			default: return res >= 128;
+		}
+	}
+
+	/** Throws {@link IllegalArgumentException} naming the first bad field. */
+	public StyleGanConfig validate() {
+		if (resolution < 8 || resolution > 1024 || Integer.bitCount(resolution) != 1)
+			throw new IllegalArgumentException("resolution must be a power of two in 8…1024, got " + resolution);
+		check(channels >= 1, "channels must be ≥ 1, got " + channels);
+		check(latentSize >= 1, "latent_size must be ≥ 1, got " + latentSize);
+		check(dlatentSize >= 1, "dlatent_size must be ≥ 1, got " + dlatentSize);
+		check(mappingLayers >= 0, "mapping_layers must be ≥ 0, got " + mappingLayers);
+		check(mappingLayers > 0 || latentSize == dlatentSize,
+			"mapping_layers = 0 needs latent_size == dlatent_size");
+		check(mappingFmaps >= 1, "mapping_fmaps must be ≥ 1, got " + mappingFmaps);
+		check(mappingLrMul > 0, "mapping_lr_mul must be > 0, got " + mappingLrMul);
+		check(fmapBase >= 1 && fmapMax >= 1, "fmap_base and fmap_max must be ≥ 1");
+		check(nf(resolutionLog2() - 1) >= 1, "fmap_base/fmap_decay give no feature maps at " + resolution + "²");
+		check(mbstdGroupSize >= 0 && mbstdNumFeatures >= 1, "mbstd_group_size ≥ 0 and mbstd_num_features ≥ 1");
+		check(nf(1) % mbstdNumFeatures == 0, "nf(1) must be divisible by mbstd_num_features");
+		check(dlatentAvgBeta >= 0 && dlatentAvgBeta <= 1, "dlatent_avg_beta must be in [0, 1]");
+		check(fusedScale != null, "fused_scale must be set");
+		return this;
+	}
+
+	private static void check(boolean ok, String message) {
+		if (!ok) throw new IllegalArgumentException(message);
+	}
+
+	public StyleGanConfig copy() {
+		return Json.GSON.fromJson(Json.GSON.toJson(this), StyleGanConfig.class);
+	}
+
+	@Override
+	public String toString() {
+		return Json.GSON.toJson(this);
+	}
+
+	/** A tiny architecture for tests and quick experiments. */
+	public static StyleGanConfig tiny(int resolution, int channels) {
+		StyleGanConfig c = new StyleGanConfig();
+		c.resolution = resolution;
+		c.channels = channels;
+		c.latentSize = 16;
+		c.dlatentSize = 16;
+		c.mappingLayers = 2;
+		c.mappingFmaps = 16;
+		c.fmapBase = 64;
+		c.fmapMax = 16;
+		return c.validate();
+	}
+}

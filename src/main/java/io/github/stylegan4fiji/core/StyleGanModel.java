@@ -1,0 +1,62 @@
+package io.github.stylegan4fiji.core;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+
+/**
+ * A complete model: architecture, the three weight sets (G, its moving average G_ema, D), the data's
+ * intensity range and training progress. Owns a base {@link NDManager}; close it when done.
+ */
+public final class StyleGanModel implements AutoCloseable {
+
+	public final StyleGanConfig config;
+	public final Generator generator;
+	public final Discriminator discriminator;
+	public final DataRange dataRange;
+	public final TrainingProgress progress;
+	private final NDManager manager;
+	private Params g;
+	private Params gEma;
+	private Params d;
+
+	public StyleGanModel(StyleGanConfig config, DataRange dataRange, TrainingProgress progress, NDManager manager,
+			Params g, Params gEma, Params d) {
+		this.config = config.validate();
+		this.generator = new Generator(config);
+		this.discriminator = new Discriminator(config);
+		this.dataRange = dataRange.validate();
+		this.progress = progress;
+		this.manager = manager;
+		this.g = g;
+		this.gEma = gEma;
+		this.d = d;
+	}
+
+	/** A freshly initialised model; weights drawn reproducibly from {@code seed}. */
+	public static StyleGanModel create(StyleGanConfig config, DataRange range, long seed, Device device) {
+		config.validate();
+		NDManager m = Engine.getInstance().newBaseManager(device);
+		Generator gen = new Generator(config);
+		Params g = Params.initialize(gen.parameters(), m, seed);
+		Params gEma = g.copy(m);
+		Params d = Params.initialize(new Discriminator(config).parameters(), m, seed + 1);
+		return new StyleGanModel(config, range, new TrainingProgress(), m, g, gEma, d);
+	}
+
+	public Params g() { return g; }
+
+	/** The averaged generator: the one to sample from. */
+	public Params gEma() { return gEma; }
+
+	public Params d() { return d; }
+
+	public NDManager manager() { return manager; }
+
+	public Device device() { return manager.getDevice(); }
+
+	@Override
+	public void close() {
+		manager.close();
+	}
+}

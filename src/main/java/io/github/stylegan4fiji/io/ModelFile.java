@@ -1,0 +1,222 @@
+package io.github.stylegan4fiji.io;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import com.google.gson.JsonParseException;
+import io.github.stylegan4fiji.core.DataRange;
+import io.github.stylegan4fiji.core.Json;
+import io.github.stylegan4fiji.core.ParamSpec;
+import io.github.stylegan4fiji.core.Params;
+import io.github.stylegan4fiji.core.StyleGanConfig;
+import io.github.stylegan4fiji.core.StyleGanModel;
+import io.github.stylegan4fiji.core.TrainingProgress;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * One model = one zip file: {@code stylegan.json} (format, architecture, data range, training
+ * progress) and one safetensors file per weight set (G, G_ema, D) with the official StyleGAN variable
+ * names. The layout is documented in {@code docs/model-format.md}.
+ */
+public final class ModelFile {
+
+	public static final String FORMAT = "stylegan-fiji-model";
+	public static final int FORMAT_VERSION = 1;
+	public static final String MANIFEST = "stylegan.json";
+	public static final String[] NETWORKS = {"G", "G_ema", "D"};
+
+	/** The JSON manifest. */
+	public static final class Manifest {
+		public String format;
+		public int formatVersion;
+		public String createdBy;
+		public StyleGanConfig config;
+		public DataRange dataRange;
+		public TrainingProgress progress;
+		public Map<String, String> networks;
+	}
+
+	private ModelFile() {}
+
+	/** Writes atomically: a temporary file in the same folder, then a rename. */
+	public static void save(StyleGanModel model, Path file) throws IOException {
+		Map<String, byte[]> extra = new LinkedHashMap<>();
+		save(model, file, extra);
+	}
+
+	/** As {@link #save(StyleGanModel, Path)}, with extra entries (e.g. training state) in the zip. */
+	public static void save(StyleGanModel model, Path file, Map<String, byte[]> extraEntries) throws IOException {
+		Path dir = file.toAbsolutePath().getParent();
+		if (dir != null) Files.createDirectories(dir);
+		Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".part");
+		try {
+			try (OutputStream os = Files.newOutputStream(tmp); ZipOutputStream zip = new ZipOutputStream(os)) {
+				Manifest m = new Manifest();
+				m.format = FORMAT;
+				m.formatVersion = FORMAT_VERSION;
+				m.createdBy = "StyleGAN for Fiji";
+				m.config = model.config;
+				m.dataRange = model.dataRange;
+				m.progress = model.progress;
+				m.networks = new LinkedHashMap<>();
+				for (String n : NETWORKS) m.networks.put(n, n + ".safetensors");
+				put(zip, MANIFEST, Json.GSON.toJson(m).getBytes(StandardCharsets.UTF_8));
+				writeParams(zip, "G", model.g(), model.generator.parameters());
+				writeParams(zip, "G_ema", model.gEma(), model.generator.parameters());
+				writeParams(zip, "D", model.d(), model.discriminator.parameters());
+				for (Map.Entry<String, byte[]> e : extraEntries.entrySet()) put(zip, e.getKey(), e.getValue());
+			}
+			try {
+				Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+			} catch (AtomicMoveNotSupportedException e) {
+				Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+			}
+		} finally {
+			Files.deleteIfExists(tmp);
+		}
+	}
+
+	private static void put(ZipOutputStream zip, String name, byte[] data) throws IOException {
+		zip.putNextEntry(new ZipEntry(name));
+		zip.write(data);
+		zip.closeEntry();
+	}
+
+	private static void writeParams(ZipOutputStream zip, String network, Params p, List<ParamSpec> specs)
+			throws IOException {
+		Map<String, SafeTensors.Tensor> tensors = new LinkedHashMap<>();
+		for (ParamSpec s : specs) tensors.put(s.name, new SafeTensors.Tensor(s.shape, p.hostValues(s.name)));
+		Map<String, String> meta = new LinkedHashMap<>();
+		meta.put("network", network);
+		meta.put("layout", "pytorch");
+		zip.putNextEntry(new ZipEntry(network + ".safetensors"));
+		SafeTensors.write(zip, tensors, meta);
+		zip.closeEntry();
+	}
+
+	/** Reads a model onto a device. Every problem is a {@link ModelFormatException} naming the file. */
+	public static StyleGanModel load(Path file, Device device) throws IOException {
+		String where = file.toString();
+		if (!Files.exists(file)) throw new ModelFormatException("Model file not found: " + where);
+		if (Files.isDirectory(file)) throw new ModelFormatException("Model file " + where + " is a folder, not a model file");
+		try (ZipFile zip = new ZipFile(file.toFile())) {
+			Manifest m = readManifest(zip, where);
+			Map<String, Map<String, SafeTensors.Tensor>> sets = new LinkedHashMap<>();
+			for (String n : NETWORKS) {
+				String entry = m.networks == null ? null : m.networks.get(n);
+				if (entry == null) throw new ModelFormatException(where + ": the manifest names no '" + n + "' weights");
+				sets.put(n, SafeTensors.read(readEntry(zip, entry, where), where + "!" + entry));
+			}
+			io.github.stylegan4fiji.core.Generator gen = new io.github.stylegan4fiji.core.Generator(m.config);
+			io.github.stylegan4fiji.core.Discriminator dis = new io.github.stylegan4fiji.core.Discriminator(m.config);
+			NDManager manager = Engine.getInstance().newBaseManager(device);
+			try {
+				Params g = toParams(sets.get("G"), gen.parameters(), manager, where + "!G");
+				Params gEma = toParams(sets.get("G_ema"), gen.parameters(), manager, where + "!G_ema");
+				Params d = toParams(sets.get("D"), dis.parameters(), manager, where + "!D");
+				return new StyleGanModel(m.config, m.dataRange, m.progress == null ? new TrainingProgress() : m.progress,
+					manager, g, gEma, d);
+			} catch (IOException | RuntimeException e) {
+				manager.close();
+				throw e;
+			}
+		} catch (java.util.zip.ZipException e) {
+			throw new ModelFormatException(where + " is not a StyleGAN model: not a zip archive, or truncated/corrupted ("
+				+ e.getMessage() + ")", e);
+		} catch (NoSuchFileException e) {
+			throw new ModelFormatException("Model file not found: " + where, e);
+		}
+	}
+
+	/** Reads only the manifest (architecture, data range, progress) without loading weights. */
+	public static Manifest readManifest(Path file) throws IOException {
+		if (!Files.exists(file)) throw new ModelFormatException("Model file not found: " + file);
+		try (ZipFile zip = new ZipFile(file.toFile())) {
+			return readManifest(zip, file.toString());
+		} catch (java.util.zip.ZipException e) {
+			throw new ModelFormatException(file + " is not a StyleGAN model: not a zip archive, or truncated/corrupted", e);
+		}
+	}
+
+	private static Manifest readManifest(ZipFile zip, String where) throws IOException {
+		if (zip.getEntry(MANIFEST) == null)
+			throw new ModelFormatException(where + " is a zip archive but not a StyleGAN-for-Fiji model (no " + MANIFEST + ")");
+		Manifest m;
+		try {
+			m = Json.GSON.fromJson(new String(readEntry(zip, MANIFEST, where), StandardCharsets.UTF_8), Manifest.class);
+		} catch (JsonParseException e) {
+			throw new ModelFormatException(where + ": " + MANIFEST + " is not valid JSON (" + e.getMessage() + ")", e);
+		}
+		if (m == null || !FORMAT.equals(m.format))
+			throw new ModelFormatException(where + ": " + MANIFEST + " does not describe a '" + FORMAT + "' file");
+		if (m.formatVersion > FORMAT_VERSION)
+			throw new ModelFormatException(where + " has format version " + m.formatVersion
+				+ "; this version reads up to " + FORMAT_VERSION + " (update the plugin)");
+		if (m.config == null) throw new ModelFormatException(where + ": " + MANIFEST + " has no architecture (config)");
+		if (m.dataRange == null) m.dataRange = new DataRange();
+		try {
+			m.config.validate();
+			m.dataRange.validate();
+		} catch (IllegalArgumentException e) {
+			throw new ModelFormatException(where + ": invalid architecture in " + MANIFEST + ": " + e.getMessage(), e);
+		}
+		return m;
+	}
+
+	/** Reads an entry fully and checks its CRC (ZipFile itself does not for every entry). */
+	static byte[] readEntry(ZipFile zip, String name, String where) throws IOException {
+		ZipEntry e = zip.getEntry(name);
+		if (e == null) throw new ModelFormatException(where + ": entry '" + name + "' is missing");
+		ByteArrayOutputStream bos = new ByteArrayOutputStream(e.getSize() > 0 ? (int) Math.min(e.getSize(), Integer.MAX_VALUE - 16) : 1 << 16);
+		CRC32 crc = new CRC32();
+		try (InputStream in = zip.getInputStream(e)) {
+			byte[] buf = new byte[1 << 16];
+			int r;
+			while ((r = in.read(buf)) > 0) {
+				crc.update(buf, 0, r);
+				bos.write(buf, 0, r);
+			}
+		} catch (java.io.EOFException | java.util.zip.ZipException ex) {
+			throw new ModelFormatException(where + ": entry '" + name + "' is truncated or corrupted", ex);
+		}
+		if (e.getCrc() != -1 && crc.getValue() != e.getCrc())
+			throw new ModelFormatException(where + ": entry '" + name + "' is corrupted (checksum mismatch)");
+		return bos.toByteArray();
+	}
+
+	private static Params toParams(Map<String, SafeTensors.Tensor> tensors, List<ParamSpec> specs, NDManager manager,
+			String where) throws ModelFormatException {
+		for (String name : tensors.keySet()) {
+			if (specs.stream().noneMatch(s -> s.name.equals(name)))
+				throw new ModelFormatException(where + ": unexpected tensor '" + name + "' for this architecture");
+		}
+		Params p = new Params(manager);
+		for (ParamSpec s : specs) {
+			SafeTensors.Tensor t = tensors.get(s.name);
+			if (t == null) throw new ModelFormatException(where + ": tensor '" + s.name + "' is missing");
+			if (!java.util.Arrays.equals(t.shape, s.shape))
+				throw new ModelFormatException(where + ": tensor '" + s.name + "' has shape "
+					+ java.util.Arrays.toString(t.shape) + ", the architecture needs " + java.util.Arrays.toString(s.shape));
+			p.put(s.name, manager.create(t.data, new Shape(s.shape)), s.trainable);
+		}
+		return p;
+	}
+}
