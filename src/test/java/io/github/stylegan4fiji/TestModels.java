@@ -24,14 +24,18 @@ public final class TestModels {
 		return m;
 	}
 
-	/** Random values for noise strengths, biases and dlatent_avg, which start at zero. */
+	/**
+	 * Random values for the parts that start constant (noise strengths, biases, dlatent_avg, the
+	 * all-ones 4×4 input), so tests see a network more like a trained one.
+	 */
 	public static void perturb(Params p, long seed) {
 		NumpyRandom rng = new NumpyRandom(seed);
 		for (String name : p.names()) {
-			if (name.endsWith("/Noise/weight") || name.endsWith("/bias") || name.equals("dlatent_avg")) {
+			if (name.endsWith("/Noise/weight") || name.endsWith("/bias") || name.equals("dlatent_avg")
+				|| name.endsWith("Const/const")) {
 				NDArray a = p.get(name);
 				float[] v = new float[(int) a.size()];
-				for (int i = 0; i < v.length; i++) v[i] = (float) (rng.gauss() * (name.endsWith("Noise/weight") ? 0.3 : 0.5));
+				for (int i = 0; i < v.length; i++) v[i] = (float) (rng.gauss() * (name.endsWith("Noise/weight") ? 0.05 : name.endsWith("const") ? 1 : 0.5));
 				a.set(v);
 			}
 		}
