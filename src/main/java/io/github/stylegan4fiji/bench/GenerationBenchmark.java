@@ -1,0 +1,98 @@
+package io.github.stylegan4fiji.bench;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import com.google.gson.JsonObject;
+import io.github.stylegan4fiji.core.DataRange;
+import io.github.stylegan4fiji.core.Devices;
+import io.github.stylegan4fiji.core.Flops;
+import io.github.stylegan4fiji.core.NoiseSource;
+import io.github.stylegan4fiji.core.StyleGanConfig;
+import io.github.stylegan4fiji.core.StyleGanModel;
+import io.github.stylegan4fiji.sampling.NoiseSpec;
+import io.github.stylegan4fiji.sampling.Sampler;
+import io.github.stylegan4fiji.sampling.Truncation;
+
+/**
+ * Generation speed: prints one JSON line per configuration with the median ms per batch and
+ * images/s (ψ = 0.7), GFLOP/s (reference FLOP count, see {@link Flops}), peak resident memory,
+ * engine and device. Two timings: {@code sampler_*} is the user-visible path (z from seeds on the
+ * host, mapping, truncation, synthesis, copy back); {@code forward_*} is the network alone on
+ * device-resident z.
+ * <p>
+ * Usage: {@code bin/benchmark generation [device] [repeats]}.
+ */
+public final class GenerationBenchmark {
+
+	static StyleGanConfig config(int res, int channels, int fmapBase, int fmapMax, int latent) {
+		StyleGanConfig c = new StyleGanConfig();
+		c.resolution = res;
+		c.channels = channels;
+		c.fmapBase = fmapBase;
+		c.fmapMax = fmapMax;
+		c.latentSize = latent;
+		c.dlatentSize = latent;
+		c.mappingFmaps = latent;
+		return c.validate();
+	}
+
+	public static void main(String[] args) {
+		Device device = Devices.parse(args.length > 0 ? args[0] : "cpu");
+		int repeats = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+		Object[][] configs = {
+			{"res32_c1_fb1024_fm128_z128", config(32, 1, 1024, 128, 128), 16},
+			{"res128_c3_fb4096_fm256_z256", config(128, 3, 4096, 256, 256), 8},
+		};
+		for (Object[] cfg : configs) {
+			run((String) cfg[0], (StyleGanConfig) cfg[1], (Integer) cfg[2], device, repeats);
+		}
+	}
+
+	static void run(String name, StyleGanConfig c, int batch, Device device, int repeats) {
+		try (StyleGanModel model = StyleGanModel.create(c, DataRange.ofType("uint8"), 1, device);
+				Sampler sampler = new Sampler(model, device).batchSize(batch)) {
+			Truncation t = new Truncation(0.7, 0);
+			long[] seeds = new long[batch];
+			double[] samplerMs = new double[repeats], forwardMs = new double[repeats];
+			for (int i = 0; i < 3; i++) sampler.generate(seeds, t, NoiseSpec.random()); // warm-up
+			for (int i = 0; i < repeats; i++) {
+				for (int s = 0; s < batch; s++) seeds[s] = (long) i * batch + s;
+				long t0 = System.nanoTime();
+				sampler.generate(seeds, t, NoiseSpec.random());
+				samplerMs[i] = (System.nanoTime() - t0) / 1e6;
+			}
+			for (int i = 0; i < repeats + 3; i++) {
+				try (NDScope scope = new NDScope()) {
+					scope.suppressNotUsedWarning();
+					NDArray z = model.manager().randomNormal(new Shape(batch, c.latentSize));
+					long t0 = System.nanoTime();
+					NDArray img = model.generator.generate(model.gEma(), z, 0.7, 0, NoiseSource.RANDOM);
+					img.toFloatArray(); // forces completion (and the copy) on any device
+					if (i >= 3) forwardMs[i - 3] = (System.nanoTime() - t0) / 1e6;
+				}
+			}
+			double ms = BenchUtil.median(samplerMs), fwd = BenchUtil.median(forwardMs);
+			double gflopImg = Flops.generator(c) / 1e9;
+			JsonObject o = new JsonObject();
+			o.addProperty("benchmark", "generation");
+			o.addProperty("config", name);
+			o.addProperty("batch", batch);
+			o.addProperty("psi", 0.7);
+			o.addProperty("sampler_ms_per_batch", Double.valueOf(BenchUtil.round(ms, 2)));
+			o.addProperty("sampler_images_per_s", Double.valueOf(BenchUtil.round(batch * 1000 / ms, 1)));
+			o.addProperty("forward_ms_per_batch", Double.valueOf(BenchUtil.round(fwd, 2)));
+			o.addProperty("forward_images_per_s", Double.valueOf(BenchUtil.round(batch * 1000 / fwd, 1)));
+			o.addProperty("gflop_per_image", Double.valueOf(BenchUtil.round(gflopImg, 3)));
+			o.addProperty("gflop_per_s", Double.valueOf(BenchUtil.round(gflopImg * batch * 1000 / fwd, 1)));
+			o.addProperty("peak_rss_mib", Double.valueOf(BenchUtil.round(BenchUtil.procStatusMiB("VmHWM"), 0)));
+			o.addProperty("repeats", repeats);
+			o.addProperty("device", device.toString());
+			o.addProperty("engine", Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion());
+			o.addProperty("threads", Runtime.getRuntime().availableProcessors());
+			System.out.println(o);
+		}
+	}
+}
