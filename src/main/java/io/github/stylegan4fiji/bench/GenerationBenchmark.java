@@ -10,6 +10,7 @@ import io.github.stylegan4fiji.core.DataRange;
 import io.github.stylegan4fiji.core.Devices;
 import io.github.stylegan4fiji.core.Flops;
 import io.github.stylegan4fiji.core.NoiseSource;
+import io.github.stylegan4fiji.core.ProcessMemory;
 import io.github.stylegan4fiji.core.StyleGanConfig;
 import io.github.stylegan4fiji.core.StyleGanModel;
 import io.github.stylegan4fiji.sampling.NoiseSpec;
@@ -87,7 +88,7 @@ public final class GenerationBenchmark {
 			o.addProperty("forward_images_per_s", Double.valueOf(BenchUtil.round(batch * 1000 / fwd, 1)));
 			o.addProperty("gflop_per_image", Double.valueOf(BenchUtil.round(gflopImg, 3)));
 			o.addProperty("gflop_per_s", Double.valueOf(BenchUtil.round(gflopImg * batch * 1000 / fwd, 1)));
-			o.addProperty("peak_rss_mib", Double.valueOf(BenchUtil.round(BenchUtil.procStatusMiB("VmHWM"), 0)));
+			o.addProperty("peak_rss_mib", Double.valueOf(BenchUtil.round(ProcessMemory.peakMiB(), 0)));
 			o.addProperty("repeats", repeats);
 			o.addProperty("device", device.toString());
 			o.addProperty("engine", Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion());

@@ -146,6 +146,15 @@ public final class ModelFile {
 		}
 	}
 
+	/** An extra entry of a model file (e.g. training state), or null if it has none. */
+	public static byte[] readExtraEntry(Path file, String name) throws IOException {
+		try (ZipFile zip = new ZipFile(file.toFile())) {
+			return zip.getEntry(name) == null ? null : readEntry(zip, name, file.toString());
+		} catch (java.util.zip.ZipException e) {
+			throw new ModelFormatException(file + " is not a StyleGAN model: not a zip archive, or truncated/corrupted", e);
+		}
+	}
+
 	/** Reads only the manifest (architecture, data range, progress) without loading weights. */
 	public static Manifest readManifest(Path file) throws IOException {
 		if (!Files.exists(file)) throw new ModelFormatException("Model file not found: " + file);

@@ -1,0 +1,73 @@
+package io.github.stylegan4fiji.data;
+
+import io.github.stylegan4fiji.core.DataRange;
+
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Training images in memory: float32 [count, channels, resolution, resolution] in the model's range
+ * [−1, 1], with the {@link DataRange} that maps them back to the original intensities.
+ */
+public final class Dataset {
+
+	public final int count;
+	public final int channels;
+	public final int resolution;
+	public final DataRange range;
+	/** Where each image came from (file name and page), for messages. */
+	public final List<String> sources;
+	private final float[] pixels;
+
+	public Dataset(float[] pixels, int count, int channels, int resolution, DataRange range, List<String> sources) {
+		if ((long) count * channels * resolution * resolution != pixels.length)
+			throw new IllegalArgumentException("pixel buffer does not match " + count + "×" + channels + "×" + resolution + "²");
+		if (count == 0) throw new IllegalArgumentException("a dataset needs at least one image");
+		this.pixels = pixels;
+		this.count = count;
+		this.channels = channels;
+		this.resolution = resolution;
+		this.range = range;
+		this.sources = sources == null ? Collections.emptyList() : sources;
+	}
+
+	public int imageSize() {
+		return channels * resolution * resolution;
+	}
+
+	/** Copies image {@code index} into {@code dst} at {@code offset}, optionally mirrored in x. */
+	public void copyImage(int index, boolean mirror, float[] dst, int offset) {
+		int size = imageSize();
+		if (!mirror) {
+			System.arraycopy(pixels, index * size, dst, offset, size);
+			return;
+		}
+		int r = resolution;
+		for (int row = 0; row < channels * r; row++) {
+			int src = index * size + row * r, out = offset + row * r;
+			for (int x = 0; x < r; x++) dst[out + x] = pixels[src + r - 1 - x];
+		}
+	}
+
+	/** Read-only view of the pixels (model range). */
+	public float get(int index, int channel, int x, int y) {
+		return pixels[((index * channels + channel) * resolution + y) * resolution + x];
+	}
+
+	/** Mean and standard deviation of all pixels (model range). */
+	public double[] meanStd() {
+		double s = 0, s2 = 0;
+		for (float v : pixels) {
+			s += v;
+			s2 += (double) v * v;
+		}
+		double mean = s / pixels.length;
+		return new double[] {mean, Math.sqrt(Math.max(0, s2 / pixels.length - mean * mean))};
+	}
+
+	public String summary() {
+		return String.format(java.util.Locale.ROOT,
+			"%d images, %d×%d, %d channel(s), %s data, intensities %.6g…%.6g ↦ [-1, 1] (%s)",
+			count, resolution, resolution, channels, range.pixelType, range.low, range.high, range.normalization);
+	}
+}

@@ -1,0 +1,223 @@
+package io.github.stylegan4fiji.data;
+
+import ij.IJ;
+import ij.ImagePlus;
+import ij.io.Opener;
+import ij.process.ColorProcessor;
+import ij.process.FloatProcessor;
+import ij.process.ImageProcessor;
+import io.github.stylegan4fiji.core.DataRange;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Loads a folder of TIFF (8/16/32-bit, multi-page, multi-channel), PNG and JPEG images through
+ * ImageJ's readers into a {@link Dataset}. Every page (z, t) of a stack is one training image; its
+ * channels (C, or R/G/B of an RGB image) are the image channels. Problems are collected over the
+ * whole folder and reported together, with file names, before any training starts.
+ */
+public final class ImageFolder {
+
+	/** How images that are not square at the training resolution are fitted. */
+	public enum Fit { CROP, PAD, RESIZE }
+
+	public static final class Options {
+		public boolean recursive = false;
+		public Fit fit = Fit.CROP;
+		/** auto (type range for 8-bit/RGB, percentiles otherwise), type, percentile, minmax. */
+		public String normalization = "auto";
+		public double lowPercentile = 0.1, highPercentile = 99.9;
+		/** Skip unreadable or inconsistent files (reported) instead of failing. */
+		public boolean skipBad = false;
+		/** Stop after this many images (0 = all). */
+		public int limit = 0;
+	}
+
+	private static final List<String> EXTENSIONS = Arrays.asList(".tif", ".tiff", ".png", ".jpg", ".jpeg");
+
+	private ImageFolder() {}
+
+	public static List<Path> listImages(Path folder, boolean recursive) throws IOException {
+		if (!Files.isDirectory(folder)) throw new IOException("Image folder not found: " + folder);
+		try (Stream<Path> s = recursive ? Files.walk(folder) : Files.list(folder)) {
+			return s.filter(Files::isRegularFile)
+				.filter(p -> EXTENSIONS.stream().anyMatch(e -> p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(e)))
+				.sorted().collect(Collectors.toList());
+		}
+	}
+
+	public static Dataset load(Path folder, int resolution, Options o, Consumer<String> log) throws IOException {
+		List<Path> files = listImages(folder, o.recursive);
+		if (files.isEmpty())
+			throw new IOException("No images (TIFF, PNG, JPEG) in " + folder + (o.recursive ? " or its subfolders" : "")
+				+ (o.recursive ? "" : " (subfolders are not searched unless asked)"));
+		IJ.redirectErrorMessages(true);
+		List<String> problems = new ArrayList<>();
+		List<float[]> images = new ArrayList<>();
+		List<String> sources = new ArrayList<>();
+		int channels = -1;
+		String pixelType = null;
+		String firstFile = null;
+		for (Path f : files) {
+			if (o.limit > 0 && images.size() >= o.limit) break;
+			ImagePlus imp = new Opener().openImage(f.toString());
+			if (imp == null) {
+				problems.add(f.getFileName() + ": cannot be read as an image");
+				continue;
+			}
+			int c = imp.getBitDepth() == 24 ? 3 : imp.getNChannels();
+			String type = pixelType(imp.getBitDepth());
+			if (channels < 0) {
+				channels = c;
+				pixelType = type;
+				firstFile = f.getFileName().toString();
+			} else if (c != channels) {
+				problems.add(f.getFileName() + ": " + c + " channel(s), but " + firstFile + " has " + channels);
+				continue;
+			} else if (!type.equals(pixelType)) {
+				problems.add(f.getFileName() + ": " + type + " pixels, but " + firstFile + " has " + pixelType);
+				continue;
+			}
+			int pages = imp.getBitDepth() == 24 ? imp.getStackSize() : imp.getStackSize() / imp.getNChannels();
+			for (int page = 0; page < pages; page++) {
+				if (o.limit > 0 && images.size() >= o.limit) break;
+				images.add(fitPage(imp, page, c, resolution, o.fit));
+				sources.add(pages > 1 ? f.getFileName() + " page " + (page + 1) : f.getFileName().toString());
+			}
+			imp.close();
+		}
+		if (!problems.isEmpty()) {
+			String list = problems.stream().limit(20).collect(Collectors.joining("\n  ", "\n  ", ""))
+				+ (problems.size() > 20 ? "\n  … and " + (problems.size() - 20) + " more" : "");
+			if (!o.skipBad)
+				throw new IOException(problems.size() + " of " + files.size() + " files in " + folder
+					+ " cannot be used (nothing was trained; fix them or choose to skip bad files):" + list);
+			log.accept("Skipping " + problems.size() + " file(s):" + list);
+		}
+		if (images.isEmpty()) throw new IOException("No usable images in " + folder);
+
+		DataRange range = chooseRange(images, pixelType, o);
+		int per = channels * resolution * resolution;
+		float[] pixels = new float[images.size() * per];
+		double scale = 2 / (range.high - range.low);
+		for (int i = 0; i < images.size(); i++) {
+			float[] img = images.get(i);
+			for (int j = 0; j < per; j++) {
+				double v = (img[j] - range.low) * scale - 1;
+				pixels[i * per + j] = (float) Math.max(-1, Math.min(1, v));
+			}
+		}
+		Dataset d = new Dataset(pixels, images.size(), channels, resolution, range, sources);
+		log.accept("Dataset " + folder + ": " + d.summary());
+		return d;
+	}
+
+	static String pixelType(int bitDepth) {
+		switch (bitDepth) {
+			case 16: return "uint16";
+			case 32: return "float32";
+			default: return "uint8"; // 8-bit and RGB
+		}
+	}
+
+	/** One page of an image as [channels, res, res] raw intensities, fitted to the resolution. */
+	static float[] fitPage(ImagePlus imp, int page, int channels, int res, Fit fit) {
+		float[] out = new float[channels * res * res];
+		for (int c = 0; c < channels; c++) {
+			FloatProcessor fp;
+			if (imp.getBitDepth() == 24) {
+				ColorProcessor cp = (ColorProcessor) imp.getStack().getProcessor(page + 1);
+				fp = cp.getChannel(c + 1, null).convertToFloatProcessor();
+			} else {
+				fp = imp.getStack().getProcessor(page * channels + c + 1).convertToFloatProcessor();
+			}
+			float[] px = (float[]) fitted(fp, res, fit).getPixels();
+			System.arraycopy(px, 0, out, c * res * res, res * res);
+		}
+		return out;
+	}
+
+	static ImageProcessor fitted(FloatProcessor fp, int res, Fit fit) {
+		int w = fp.getWidth(), h = fp.getHeight();
+		ImageProcessor ip = fp;
+		if (w != h && fit == Fit.CROP) {
+			int s = Math.min(w, h);
+			ip.setRoi((w - s) / 2, (h - s) / 2, s, s);
+			ip = ip.crop();
+		} else if (w != h && fit == Fit.PAD) {
+			int s = Math.max(w, h);
+			FloatProcessor padded = new FloatProcessor(s, s);
+			padded.setValue(fp.getStatistics().min); // pad with the image's background level
+			padded.fill();
+			padded.insert(fp, (s - w) / 2, (s - h) / 2);
+			ip = padded;
+		}
+		if (ip.getWidth() != res || ip.getHeight() != res) {
+			ip.setInterpolationMethod(ImageProcessor.BILINEAR);
+			ip = ip.resize(res, res, true); // area-averaging when shrinking
+		}
+		return ip;
+	}
+
+	static DataRange chooseRange(List<float[]> images, String pixelType, Options o) {
+		String mode = o.normalization;
+		if ("auto".equals(mode)) mode = "uint8".equals(pixelType) ? "type" : "percentile";
+		DataRange r = DataRange.ofType(pixelType);
+		r.normalization = mode;
+		switch (mode) {
+			case "type":
+				if ("float32".equals(pixelType)) return minMax(images, r);
+				return r;
+			case "minmax":
+				return minMax(images, r);
+			case "percentile": {
+				float[] sample = sample(images, 2_000_000);
+				Arrays.sort(sample);
+				r.lowPercentile = o.lowPercentile;
+				r.highPercentile = o.highPercentile;
+				r.low = sample[(int) Math.floor(o.lowPercentile / 100 * (sample.length - 1))];
+				r.high = sample[(int) Math.ceil(o.highPercentile / 100 * (sample.length - 1))];
+				if (!(r.high > r.low)) return minMax(images, r);
+				return r;
+			}
+			default:
+				throw new IllegalArgumentException("normalization '" + o.normalization + "' is not auto, type, percentile or minmax");
+		}
+	}
+
+	private static DataRange minMax(List<float[]> images, DataRange r) {
+		double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+		for (float[] img : images)
+			for (float v : img) {
+				lo = Math.min(lo, v);
+				hi = Math.max(hi, v);
+			}
+		r.low = lo;
+		r.high = hi > lo ? hi : lo + 1;
+		return r;
+	}
+
+	/** Up to {@code max} pixel values spread evenly over all images. */
+	private static float[] sample(List<float[]> images, int max) {
+		long total = 0;
+		for (float[] i : images) total += i.length;
+		int step = (int) Math.max(1, total / max);
+		float[] s = new float[(int) Math.min(max, (total + step - 1) / step)];
+		int k = 0;
+		long idx = 0;
+		for (float[] img : images)
+			for (float v : img) {
+				if (idx++ % step == 0 && k < s.length) s[k++] = v;
+			}
+		return Arrays.copyOf(s, k);
+	}
+}

@@ -1,0 +1,83 @@
+package io.github.stylegan4fiji.io;
+
+import ij.ImagePlus;
+import ij.ImageStack;
+import ij.io.FileSaver;
+import ij.process.ByteProcessor;
+import ij.process.ColorProcessor;
+import ij.process.FloatProcessor;
+import io.github.stylegan4fiji.sampling.Images;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Writes generated images: PNG montages for looking at, TIFF stacks for analysis (via ImageJ's writers). */
+public final class ImageFiles {
+
+	private ImageFiles() {}
+
+	/** Model value (−1…1) → 0…255 for display. */
+	static int display(float v) {
+		return (int) Math.max(0, Math.min(255, Math.round((v + 1) * 127.5)));
+	}
+
+	/**
+	 * A grid of the images, {@code cols} per row, with a {@code gap}-pixel border: RGB when the model
+	 * has 3 channels, grayscale of the first channel otherwise.
+	 */
+	public static ImagePlus montage(Images img, int cols, int gap, String title) {
+		int rows = (img.n + cols - 1) / cols;
+		int w = cols * img.width + (cols + 1) * gap, h = rows * img.height + (rows + 1) * gap;
+		boolean rgb = img.channels == 3;
+		ColorProcessor cp = rgb ? new ColorProcessor(w, h) : null;
+		ByteProcessor bp = rgb ? null : new ByteProcessor(w, h);
+		if (rgb) {
+			cp.setColor(java.awt.Color.WHITE);
+			cp.fill();
+		} else {
+			bp.setValue(255);
+			bp.fill();
+		}
+		for (int i = 0; i < img.n; i++) {
+			int ox = gap + (i % cols) * (img.width + gap), oy = gap + (i / cols) * (img.height + gap);
+			for (int y = 0; y < img.height; y++)
+				for (int x = 0; x < img.width; x++) {
+					if (rgb) {
+						int r = display(img.get(i, 0, x, y)), g = display(img.get(i, 1, x, y)), b = display(img.get(i, 2, x, y));
+						cp.set(ox + x, oy + y, (r << 16) | (g << 8) | b);
+					} else {
+						bp.set(ox + x, oy + y, display(img.get(i, 0, x, y)));
+					}
+				}
+		}
+		return new ImagePlus(title, rgb ? cp : bp);
+	}
+
+	/** A float32 hyperstack: channels × frames (one frame per image), values in the model's range. */
+	public static ImagePlus floatStack(Images img, String title) {
+		ImageStack stack = new ImageStack(img.width, img.height);
+		for (int i = 0; i < img.n; i++)
+			for (int c = 0; c < img.channels; c++) {
+				float[] plane = new float[img.planeSize()];
+				System.arraycopy(img.data, img.index(i, c, 0, 0), plane, 0, plane.length);
+				stack.addSlice(new FloatProcessor(img.width, img.height, plane));
+			}
+		ImagePlus imp = new ImagePlus(title, stack);
+		imp.setDimensions(img.channels, 1, img.n);
+		if (img.channels > 1) imp.setOpenAsHyperStack(true);
+		return imp;
+	}
+
+	public static void savePng(ImagePlus imp, Path file) throws IOException {
+		Files.createDirectories(file.toAbsolutePath().getParent());
+		if (!new FileSaver(imp).saveAsPng(file.toString())) throw new IOException("could not write " + file);
+	}
+
+	public static void saveTiff(ImagePlus imp, Path file) throws IOException {
+		Files.createDirectories(file.toAbsolutePath().getParent());
+		boolean ok = imp.getStackSize() > 1 ? new FileSaver(imp).saveAsTiffStack(file.toString())
+			: new FileSaver(imp).saveAsTiff(file.toString());
+		if (!ok) throw new IOException("could not write " + file);
+	}
+}

@@ -1,0 +1,456 @@
+package io.github.stylegan4fiji.train;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.pytorch.jni.JniUtils;
+import io.github.stylegan4fiji.core.Discriminator;
+import io.github.stylegan4fiji.core.Generator;
+import io.github.stylegan4fiji.core.Json;
+import io.github.stylegan4fiji.core.Layers;
+import io.github.stylegan4fiji.core.LayerObserver;
+import io.github.stylegan4fiji.core.NoiseSource;
+import io.github.stylegan4fiji.core.Params;
+import io.github.stylegan4fiji.core.ProcessMemory;
+import io.github.stylegan4fiji.core.StyleGanConfig;
+import io.github.stylegan4fiji.core.StyleGanModel;
+import io.github.stylegan4fiji.data.Dataset;
+import io.github.stylegan4fiji.io.ImageFiles;
+import io.github.stylegan4fiji.io.ModelFile;
+import io.github.stylegan4fiji.io.ModelFormatException;
+import io.github.stylegan4fiji.io.SafeTensors;
+import io.github.stylegan4fiji.sampling.Images;
+import io.github.stylegan4fiji.sampling.NumpyRandom;
+import io.github.stylegan4fiji.sampling.Sampler;
+import io.github.stylegan4fiji.sampling.SeedList;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The StyleGAN training loop (official {@code training_loop.py} recipe): non-saturating logistic
+ * loss, R1 on reals by double back-propagation, Adam(0, 0.99, 1e-8), mixing regularisation,
+ * progressive growing with fade-in, G_ema and dlatent_avg tracking, snapshots. A checkpoint holds
+ * everything needed to continue exactly: weights, both optimisers' moments, images shown, phase,
+ * and the position in the data order; all randomness is derived from (seed, step).
+ */
+public final class Trainer implements AutoCloseable {
+
+	public static final String CHECKPOINT = "checkpoint.zip";
+	static final String STATE_ENTRY = "train/state.json";
+	static final String ADAM_G_ENTRY = "train/adam_G.safetensors";
+	static final String ADAM_D_ENTRY = "train/adam_D.safetensors";
+
+	/** The resumable state besides weights and optimiser moments. */
+	static final class State {
+		TrainingOptions options;
+		long step;
+		long nimg;
+		int epoch;
+		int position;
+		double prevLod = -1;
+		long adamGSteps, adamDSteps;
+		double trainingSeconds;
+		double nextSnapshotKimg;
+		double lastR1;
+	}
+
+	private final StyleGanModel model;
+	private final Dataset data;
+	private final Path outDir;
+	private final State state;
+	private final TrainingOptions opts;
+	private final Adam adamG, adamD;
+	private final List<String> gTrainable = new ArrayList<>();
+	private final List<String> dParams = new ArrayList<>();
+	private final long[] gridSeeds;
+	private int[] permutation;
+	private double lastLossG, lastLossD;
+
+	private Trainer(StyleGanModel model, Dataset data, Path outDir, State state) {
+		this.model = model;
+		this.data = data;
+		this.outDir = outDir;
+		this.state = state;
+		this.opts = state.options.validate();
+		StyleGanConfig c = model.config;
+		if (data.channels != c.channels)
+			throw new IllegalArgumentException("the data has " + data.channels + " channel(s) but the model makes " + c.channels);
+		if (data.resolution != c.resolution)
+			throw new IllegalArgumentException("the data is " + data.resolution + "² but the model makes " + c.resolution + "²");
+		this.gridSeeds = SeedList.parse(opts.gridSeeds);
+		NDManager m = model.manager();
+		this.adamG = new Adam(m, opts.adamBeta1, opts.adamBeta2, opts.adamEpsilon);
+		this.adamD = new Adam(m, opts.adamBeta1, opts.adamBeta2, opts.adamEpsilon);
+		for (String n : model.g().names()) if (model.g().isTrainable(n)) gTrainable.add(n);
+		dParams.addAll(model.d().names());
+		for (String n : gTrainable) model.g().get(n).setRequiresGradient(true);
+		for (String n : dParams) model.d().get(n).setRequiresGradient(true);
+		model.dataRange.pixelType = data.range.pixelType;
+		model.dataRange.normalization = data.range.normalization;
+		model.dataRange.low = data.range.low;
+		model.dataRange.high = data.range.high;
+		model.dataRange.lowPercentile = data.range.lowPercentile;
+		model.dataRange.highPercentile = data.range.highPercentile;
+		this.permutation = permutation(state.epoch);
+	}
+
+	/** A new run with a freshly initialised model. */
+	public static Trainer start(StyleGanConfig arch, TrainingOptions options, Dataset data, Path outDir, Device device)
+			throws IOException {
+		checkOutputFolder(outDir);
+		options.validate();
+		State s = new State();
+		s.options = options;
+		s.nextSnapshotKimg = options.snapshotKimg;
+		StyleGanModel model = StyleGanModel.create(arch, data.range, options.seed, device);
+		try {
+			return new Trainer(model, data, outDir, s);
+		} catch (RuntimeException e) {
+			model.close();
+			throw e;
+		}
+	}
+
+	/**
+	 * Continues a run from a checkpoint written by {@link #saveCheckpoint}; {@code totalKimg} may
+	 * extend it (≤ 0 keeps the stored length).
+	 */
+	public static Trainer resume(Path checkpoint, Dataset data, Path outDir, Device device, double totalKimg)
+			throws IOException {
+		checkOutputFolder(outDir);
+		byte[] stateJson = ModelFile.readExtraEntry(checkpoint, STATE_ENTRY);
+		if (stateJson == null)
+			throw new ModelFormatException(checkpoint + " is a model file without training state: it cannot be resumed");
+		State s = Json.GSON.fromJson(new String(stateJson, StandardCharsets.UTF_8), State.class);
+		if (totalKimg > 0) s.options.totalKimg = totalKimg;
+		StyleGanModel model = ModelFile.load(checkpoint, device);
+		try {
+			Trainer t = new Trainer(model, data, outDir, s);
+			t.adamG.load(SafeTensors.read(ModelFile.readExtraEntry(checkpoint, ADAM_G_ENTRY), checkpoint + "!" + ADAM_G_ENTRY), s.adamGSteps);
+			t.adamD.load(SafeTensors.read(ModelFile.readExtraEntry(checkpoint, ADAM_D_ENTRY), checkpoint + "!" + ADAM_D_ENTRY), s.adamDSteps);
+			return t;
+		} catch (IOException | RuntimeException e) {
+			model.close();
+			throw e;
+		}
+	}
+
+	/** Fails early, with a clear message, when the output folder cannot be written. */
+	static void checkOutputFolder(Path outDir) throws IOException {
+		try {
+			Files.createDirectories(outDir);
+			Path probe = Files.createTempFile(outDir, ".write-test", ".tmp");
+			Files.delete(probe);
+		} catch (IOException e) {
+			throw new IOException("Output folder " + outDir + " cannot be written: " + e.getMessage(), e);
+		}
+		long free = outDir.toFile().getUsableSpace();
+		if (free < 64L << 20)
+			throw new IOException("Output folder " + outDir + " has only " + (free >> 20) + " MiB free; training needs room for checkpoints");
+	}
+
+	public StyleGanModel model() {
+		return model;
+	}
+
+	public double kimg() {
+		return state.nimg / 1000.0;
+	}
+
+	/** Iterations done so far. */
+	public long steps() {
+		return state.step;
+	}
+
+	public TrainingOptions options() {
+		return opts;
+	}
+
+	public Schedule schedule() {
+		return Schedule.at(kimg(), model.config.resolutionLog2(), opts);
+	}
+
+	private static long mix(long seed, long salt) {
+		long z = seed * 0x9E3779B97F4A7C15L + salt * 0xBF58476D1CE4E5B9L + 0x94D049BB133111EBL;
+		z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+		z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+		return z ^ (z >>> 31);
+	}
+
+	private int[] permutation(int epoch) {
+		int[] p = new int[data.count];
+		for (int i = 0; i < p.length; i++) p[i] = i;
+		NumpyRandom r = new NumpyRandom(mix(opts.seed, 1_000_000L + epoch) & 0xFFFFFFFFL);
+		for (int i = p.length - 1; i > 0; i--) {
+			int j = r.nextInt(i + 1);
+			int t = p[i];
+			p[i] = p[j];
+			p[j] = t;
+		}
+		return p;
+	}
+
+	/** The next {@code n} real images (host, model range), in the run's data order, maybe mirrored. */
+	private float[] nextReals(int n, NumpyRandom rng) {
+		int size = data.imageSize();
+		float[] out = new float[n * size];
+		for (int i = 0; i < n; i++) {
+			if (state.position >= permutation.length) {
+				state.epoch++;
+				state.position = 0;
+				permutation = permutation(state.epoch);
+			}
+			boolean flip = opts.mirror && rng.nextDouble() < 0.5;
+			data.copyImage(permutation[state.position++], flip, out, i * size);
+		}
+		return out;
+	}
+
+	/** Reals at the current level of detail, as the official process_reals (fade, then upscale). */
+	static NDArray processReals(NDArray x, double lod) {
+		int f = (int) Math.floor(lod);
+		double frac = lod - f;
+		x = Layers.downscale2d(x, 1 << f);
+		if (frac > 0) x = Layers.lerpClip(x, Layers.upscale2d(Layers.downscale2d(x), 2), frac);
+		return Layers.upscale2d(x, 1 << f);
+	}
+
+	/** Per-layer w for a training minibatch, with mixing regularisation; w[0] is the first latent's. */
+	private NDArray[] trainingLatents(Params g, int n, double lod, NumpyRandom rng) {
+		Generator gen = model.generator;
+		NDManager m = model.manager();
+		int zDim = model.config.latentSize;
+		NDArray w1 = gen.map(g, m.randomNormal(new Shape(n, zDim)));
+		NDArray[] ws = gen.broadcast(w1);
+		if (rng.nextDouble() < opts.mixingProb) {
+			NDArray w2 = gen.map(g, m.randomNormal(new Shape(n, zDim)));
+			int layers = model.config.numLayers() - 2 * (int) Math.floor(lod);
+			if (layers > 1) {
+				int cutoff = 1 + rng.nextInt(layers - 1); // uniform in [1, active layers)
+				for (int l = cutoff; l < ws.length; l++) ws[l] = w2;
+			}
+		}
+		return ws;
+	}
+
+	/**
+	 * The discriminator's loss for one minibatch: softplus(D(fake)) + softplus(−D(real)), plus
+	 * γ/2·‖∇ₓD(x)‖² (× interval when lazy) when {@code r1Weight} > 0. The R1 gradient comes from a
+	 * create-graph backward of ΣD(real); its contribution to D's own gradients is zeroed so that only
+	 * the returned loss's gradient remains after the caller's backward. Grad mode must be on.
+	 */
+	static NDArray discriminatorLoss(Discriminator d, Params dp, List<String> dNames, NDArray reals, NDArray fakes,
+			double lod, double r1Weight, double[] r1Out) {
+		if (r1Weight > 0) reals.setRequiresGradient(true);
+		NDArray realScores = d.forward(dp, reals, lod);
+		NDArray fakeScores = d.forward(dp, fakes, lod);
+		NDArray loss = Activation.softPlus(fakeScores).mean().add(Activation.softPlus(realScores.neg()).mean());
+		if (r1Weight > 0) {
+			Autograd.backward(realScores.sum(), true);
+			NDArray grad = reals.getGradient();
+			for (String n : dNames) Autograd.zeroGrad(dp.get(n));
+			NDArray penalty = grad.square().reshape(grad.getShape().get(0), -1).sum(new int[] {1}).mean();
+			if (r1Out != null) r1Out[0] = penalty.getFloat();
+			loss = loss.add(penalty.mul((float) r1Weight));
+		}
+		return loss;
+	}
+
+	/** One training iteration: a D step (with R1 when due), then a G step, EMA and w_avg updates. */
+	public void step() {
+		Schedule sched = schedule();
+		if (opts.resetOptimizerOnNewLod && state.prevLod >= 0
+				&& (Math.floor(sched.lod) != Math.floor(state.prevLod) || Math.ceil(sched.lod) != Math.ceil(state.prevLod))) {
+			adamG.reset();
+			adamD.reset();
+		}
+		state.prevLod = sched.lod;
+		int n = sched.minibatch;
+		StyleGanConfig c = model.config;
+		Params g = model.g(), d = model.d();
+		NumpyRandom rng = new NumpyRandom(mix(opts.seed, state.step) & 0xFFFFFFFFL);
+		JniUtils.setSeed(mix(opts.seed, ~state.step)); // libtorch draws (z, noise) of this step
+		boolean r1Due = opts.r1Gamma > 0 && state.step % opts.r1Interval == 0;
+		double[] r1 = {state.lastR1};
+		try (NDScope scope = new NDScope()) {
+			scope.suppressNotUsedWarning();
+			NDManager m = model.manager();
+			// --- D step
+			NDArray reals = processReals(m.create(nextReals(n, rng), new Shape(n, c.channels, c.resolution, c.resolution)), sched.lod);
+			Autograd.gradMode(false);
+			NDArray fakes = model.generator.synthesize(g, trainingLatents(g, n, sched.lod, rng), NoiseSource.RANDOM, sched.lod, LayerObserver.NONE);
+			Autograd.gradMode(true);
+			NDArray lossD = discriminatorLoss(model.discriminator, d, dParams, reals, fakes, sched.lod,
+				r1Due ? opts.r1Gamma * 0.5 * opts.r1Interval : 0, r1);
+			Autograd.backward(lossD, false);
+			Autograd.gradMode(false);
+			adamD.step(d, dParams, sched.lr);
+			lastLossD = lossD.getFloat();
+
+			// --- G step (D's weights need no gradients here)
+			for (String name : dParams) d.get(name).setRequiresGradient(false);
+			Autograd.gradMode(true);
+			NDArray[] ws = trainingLatents(g, n, sched.lod, rng);
+			NDArray images = model.generator.synthesize(g, ws, NoiseSource.RANDOM, sched.lod, LayerObserver.NONE);
+			NDArray lossG = Activation.softPlus(model.discriminator.forward(d, images, sched.lod).neg()).mean();
+			Autograd.backward(lossG, false);
+			Autograd.gradMode(false);
+			adamG.step(g, gTrainable, sched.lr);
+			for (String name : dParams) d.get(name).setRequiresGradient(true);
+			lastLossG = lossG.getFloat();
+
+			// --- moving averages: dlatent_avg (β = 0.995) and G_ema (half-life gEmaKimg)
+			double beta = c.dlatentAvgBeta;
+			NDArray avg = g.get(Generator.DLATENT_AVG);
+			avg.muli((float) beta).addi(ws[0].mean(new int[] {0}).muli((float) (1 - beta)));
+			double emaBeta = opts.gEmaKimg > 0 ? Math.pow(0.5, n / (opts.gEmaKimg * 1000.0)) : 0;
+			Params ema = model.gEma();
+			for (String name : g.names()) {
+				NDArray src = g.get(name), dst = ema.get(name);
+				if (g.isTrainable(name)) dst.muli((float) emaBeta).addi(src.mul((float) (1 - emaBeta)));
+				else dst.subi(dst).addi(src);
+			}
+		} finally {
+			Autograd.gradMode(false);
+		}
+		state.lastR1 = r1[0];
+		state.nimg += n;
+		state.step++;
+		state.adamGSteps = adamG.steps();
+		state.adamDSteps = adamD.steps();
+		model.progress.kimg = kimg();
+		model.progress.lod = sched.lod;
+		model.progress.steps = state.step;
+	}
+
+	/** Writes model + training state atomically (temporary file, then rename). */
+	public void saveCheckpoint(Path file) throws IOException {
+		model.progress.trainingSeconds = state.trainingSeconds;
+		Map<String, byte[]> extra = new LinkedHashMap<>();
+		extra.put(STATE_ENTRY, Json.GSON.toJson(state).getBytes(StandardCharsets.UTF_8));
+		extra.put(ADAM_G_ENTRY, toBytes(adamG.state()));
+		extra.put(ADAM_D_ENTRY, toBytes(adamD.state()));
+		ModelFile.save(model, file, extra);
+	}
+
+	private static byte[] toBytes(Map<String, SafeTensors.Tensor> tensors) throws IOException {
+		ByteArrayOutputStream bos = new ByteArrayOutputStream();
+		SafeTensors.write(bos, tensors, null);
+		return bos.toByteArray();
+	}
+
+	/** Renders the fixed grid seeds with G_ema at the current level of detail. */
+	public Images sampleGrid() {
+		Schedule sched = schedule();
+		try (NDScope scope = new NDScope()) {
+			scope.suppressNotUsedWarning();
+			NDManager m = model.manager();
+			float[] z = io.github.stylegan4fiji.sampling.Latents.zBatch(gridSeeds, model.config.latentSize);
+			Params ema = model.gEma();
+			NDArray[] ws = model.generator.broadcast(model.generator.map(ema, m.create(z, new Shape(gridSeeds.length, model.config.latentSize))));
+			NDArray img = model.generator.synthesize(ema, ws, NoiseSource.constant(ema), sched.lod, LayerObserver.NONE);
+			int r = model.config.resolution;
+			return new Images(gridSeeds.length, model.config.channels, r, r, img.toFloatArray());
+		}
+	}
+
+	/**
+	 * Trains until total_kimg or until {@code cancelled} says stop; on either a checkpoint is written,
+	 * so nothing is lost. Returns the final status.
+	 */
+	public TrainingStatus run(TrainingListener listener, BooleanSupplier cancelled) throws IOException {
+		listener.onLog("Training " + model.config.resolution + "² × " + model.config.channels + " channel(s) on "
+			+ data.summary() + " with " + io.github.stylegan4fiji.core.Devices.describe(model.device()));
+		TrainingStatus status = status(Double.NaN, Double.NaN);
+		long logEvery = 0;
+		double windowStart = System.nanoTime(), windowKimg = kimg();
+		try (Writer log = Files.newBufferedWriter(outDir.resolve("training-log.jsonl"), StandardCharsets.UTF_8,
+				StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+			while (kimg() < opts.totalKimg && !cancelled.getAsBoolean()) {
+				long t0 = System.nanoTime();
+				step();
+				state.trainingSeconds += (System.nanoTime() - t0) / 1e9;
+				if (++logEvery % 10 == 0 || kimg() >= opts.totalKimg || kimg() >= state.nextSnapshotKimg) {
+					double now = System.nanoTime();
+					double secPerKimg = (now - windowStart) / 1e9 / Math.max(1e-9, kimg() - windowKimg);
+					windowStart = now;
+					windowKimg = kimg();
+					status = status(secPerKimg, 1000 / secPerKimg);
+					log.write(Json.GSON.toJson(status).replace("\n", "").replaceAll(" +", " ") + "\n");
+					log.flush();
+					listener.onStatus(status);
+				}
+				if (kimg() >= state.nextSnapshotKimg || kimg() >= opts.totalKimg) {
+					snapshot(listener, status);
+					while (state.nextSnapshotKimg <= kimg()) state.nextSnapshotKimg += opts.snapshotKimg;
+				}
+			}
+		}
+		saveCheckpoint(outDir.resolve(CHECKPOINT));
+		listener.onLog(kimg() >= opts.totalKimg ? "Training finished at " + String.format(Locale.ROOT, "%.1f", kimg()) + " kimg"
+			: "Training stopped at " + String.format(Locale.ROOT, "%.1f", kimg()) + " kimg; resume from " + outDir.resolve(CHECKPOINT));
+		return status;
+	}
+
+	private void snapshot(TrainingListener listener, TrainingStatus status) throws IOException {
+		String tag = String.format(Locale.ROOT, "%07.1f", kimg());
+		Path ckpt = outDir.resolve(CHECKPOINT);
+		saveCheckpoint(ckpt);
+		Path snap = outDir.resolve("snapshots").resolve("model-" + tag + "kimg.zip");
+		Files.createDirectories(snap.getParent());
+		Files.copy(ckpt, snap, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+		Images grid = sampleGrid();
+		int cols = (int) Math.ceil(Math.sqrt(grid.n));
+		Path png = outDir.resolve("grids").resolve("grid-" + tag + "kimg.png");
+		ImageFiles.savePng(ImageFiles.montage(grid, cols, 1, "grid " + tag), png);
+		listener.onSnapshot(snap, png, status);
+		listener.onLog("Snapshot " + snap.getFileName() + " and " + png.getFileName());
+	}
+
+	private TrainingStatus status(double secPerKimg, double imagesPerSec) {
+		Schedule s = schedule();
+		TrainingStatus t = new TrainingStatus();
+		t.step = state.step;
+		t.kimg = kimg();
+		t.totalKimg = opts.totalKimg;
+		t.lod = s.lod;
+		t.resolution = s.resolution;
+		t.minibatch = s.minibatch;
+		t.lossG = lastLossG;
+		t.lossD = lastLossD;
+		t.r1 = state.lastR1;
+		t.secPerKimg = secPerKimg;
+		t.imagesPerSec = imagesPerSec;
+		t.etaSeconds = secPerKimg * (opts.totalKimg - kimg());
+		t.residentMiB = ProcessMemory.residentMiB();
+		t.trainingSeconds = state.trainingSeconds;
+		return t;
+	}
+
+	/** A sampler on the model being trained (uses G_ema). */
+	public Sampler sampler() {
+		return new Sampler(model, model.device());
+	}
+
+	@Override
+	public void close() {
+		adamG.close();
+		adamD.close();
+		model.close();
+	}
+}

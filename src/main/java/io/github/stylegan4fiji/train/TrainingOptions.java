@@ -1,0 +1,91 @@
+package io.github.stylegan4fiji.train;
+
+import io.github.stylegan4fiji.core.Json;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Everything about how a model is trained (the architecture lives in StyleGanConfig). Defaults are
+ * the official StyleGAN values except where docs/training.md says why not. Saved in checkpoints.
+ */
+public final class TrainingOptions {
+	/** Length of the run in thousands of real images shown to D. */
+	public double totalKimg = 1000;
+	/** Progressive growing (true) or training at full resolution from the start (false). */
+	public boolean progressive = true;
+	public int lodInitialResolution = 8;
+	/** Images per phase: train at a resolution, then fade the next one in. */
+	public double lodTrainingKimg = 600;
+	public double lodTransitionKimg = 600;
+	/** Minibatch by resolution (keys are resolutions) and otherwise. */
+	public int minibatchBase = 16;
+	public Map<Integer, Integer> minibatchDict = new LinkedHashMap<>();
+	/** Learning rate by resolution and otherwise (G and D alike, as in the official config). */
+	public double lrBase = 0.001;
+	public Map<Integer, Double> lrDict = new LinkedHashMap<>();
+	/** R1 weight γ and how often it is applied (1 = every step; k > 1 = lazy, scaled by k). */
+	public double r1Gamma = 10;
+	public int r1Interval = 1;
+	/** Probability that a minibatch uses two latents with a random crossover. */
+	public double mixingProb = 0.9;
+	/** Random horizontal flips of the real images. */
+	public boolean mirror = true;
+	/** Half-life of the generator's moving average, in kimg. */
+	public double gEmaKimg = 10;
+	/** Adam β1, β2, ε. */
+	public double adamBeta1 = 0, adamBeta2 = 0.99, adamEpsilon = 1e-8;
+	/** Reset Adam when the resolution changes (official reset_opt_for_new_lod). */
+	public boolean resetOptimizerOnNewLod = true;
+	/** Snapshot (checkpoint + sample grid) interval in kimg. */
+	public double snapshotKimg = 50;
+	/** Seeds of the sample grid (fixed for the whole run). */
+	public String gridSeeds = "0-15";
+	/** Seed of everything random in training (data order, flips, latents, noise). */
+	public long seed = 1000;
+
+	public int minibatch(int resolution) {
+		return minibatchDict.getOrDefault(resolution, minibatchBase);
+	}
+
+	public double lr(int resolution) {
+		return lrDict.getOrDefault(resolution, lrBase);
+	}
+
+	public TrainingOptions validate() {
+		check(totalKimg > 0, "total_kimg must be > 0");
+		check(Integer.bitCount(lodInitialResolution) == 1 && lodInitialResolution >= 4, "lod_initial_resolution must be a power of two ≥ 4");
+		check(lodTrainingKimg >= 0 && lodTransitionKimg >= 0, "lod_training_kimg and lod_transition_kimg must be ≥ 0");
+		check(minibatchBase >= 1, "minibatch must be ≥ 1");
+		minibatchDict.forEach((r, b) -> check(b >= 1, "minibatch at " + r + " must be ≥ 1"));
+		check(lrBase > 0, "learning rate must be > 0");
+		check(r1Gamma >= 0 && r1Interval >= 1, "r1_gamma ≥ 0 and r1_interval ≥ 1");
+		check(mixingProb >= 0 && mixingProb <= 1, "mixing_prob must be in [0, 1]");
+		check(gEmaKimg >= 0, "g_ema_kimg must be ≥ 0");
+		check(snapshotKimg > 0, "snapshot_kimg must be > 0");
+		return this;
+	}
+
+	private static void check(boolean ok, String message) {
+		if (!ok) throw new IllegalArgumentException(message);
+	}
+
+	@Override
+	public String toString() {
+		return Json.GSON.toJson(this);
+	}
+
+	/**
+	 * CPU-friendly preset (docs/training.md): the official schedule shape with phases of
+	 * {@code kimgPerPhase} and one minibatch size.
+	 */
+	public static TrainingOptions cpu(double totalKimg, double kimgPerPhase, int minibatch) {
+		TrainingOptions o = new TrainingOptions();
+		o.totalKimg = totalKimg;
+		o.lodTrainingKimg = kimgPerPhase;
+		o.lodTransitionKimg = kimgPerPhase;
+		o.minibatchBase = minibatch;
+		o.snapshotKimg = Math.max(1, totalKimg / 20);
+		return o.validate();
+	}
+}

@@ -1,0 +1,158 @@
+package io.github.stylegan4fiji.train;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import io.github.stylegan4fiji.core.DataRange;
+import io.github.stylegan4fiji.core.Discriminator;
+import io.github.stylegan4fiji.core.Generator;
+import io.github.stylegan4fiji.core.LayerObserver;
+import io.github.stylegan4fiji.core.NoiseSource;
+import io.github.stylegan4fiji.core.Params;
+import io.github.stylegan4fiji.core.StyleGanConfig;
+import io.github.stylegan4fiji.core.StyleGanModel;
+import io.github.stylegan4fiji.sampling.NumpyRandom;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.DoubleSupplier;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The loss gradients training uses, against central finite differences in float64: D's logistic
+ * loss with the R1 penalty (double back-propagation) and G's non-saturating loss.
+ */
+class GradientCheckTest {
+
+	private static Params toDouble(Params p, NDManager m) {
+		Params d = new Params(m);
+		for (String n : p.names()) d.put(n, p.get(n).toType(DataType.FLOAT64, true), p.isTrainable(n));
+		return d;
+	}
+
+	private static NDArray randn(NDManager m, long seed, long... shape) {
+		int n = 1;
+		for (long s : shape) n *= (int) s;
+		double[] v = new NumpyRandom(seed).randn(n);
+		return m.create(v, new Shape(shape));
+	}
+
+	/** Central difference of f with respect to element i of tensor a. */
+	private static double numeric(NDArray a, int i, DoubleSupplier f) {
+		double[] v = a.toDoubleArray();
+		double h = 1e-5 * Math.max(1, Math.abs(v[i]));
+		double orig = v[i];
+		v[i] = orig + h;
+		a.set(v);
+		double up = f.getAsDouble();
+		v[i] = orig - h;
+		a.set(v);
+		double down = f.getAsDouble();
+		v[i] = orig;
+		a.set(v);
+		return (up - down) / (2 * h);
+	}
+
+	private static StyleGanConfig config() {
+		StyleGanConfig c = StyleGanConfig.tiny(8, 2);
+		c.fmapBase = 16;
+		c.fmapMax = 4;
+		return c.validate();
+	}
+
+	@Test
+	void discriminatorLossWithR1MatchesFiniteDifferences() {
+		StyleGanConfig c = config();
+		try (StyleGanModel model = StyleGanModel.create(c, DataRange.ofType("uint8"), 3, Device.cpu());
+				NDManager m = NDManager.newBaseManager(Device.cpu()); NDScope scope = new NDScope()) {
+			scope.suppressNotUsedWarning();
+			Params d = toDouble(model.d(), m);
+			Discriminator disc = model.discriminator;
+			List<String> names = new ArrayList<>(d.names());
+			NDArray reals = randn(m, 1, 4, 2, 8, 8), fakes = randn(m, 2, 4, 2, 8, 8);
+			double lod = 0.4, weight = 10 * 0.5;
+
+			// analytic: the trainer's path (create-graph backward for R1, then backward of the total)
+			for (String n : names) d.get(n).setRequiresGradient(true);
+			Autograd.gradMode(true);
+			NDArray loss = Trainer.discriminatorLoss(disc, d, names, reals, fakes, lod, weight, null);
+			Autograd.backward(loss, false);
+			Autograd.gradMode(false);
+			String[] checked = {"D/4x4/Dense1/weight", "D/4x4/Conv/weight", "D/8x8/Conv0/weight", "D/FromRGB_lod1/weight", "D/4x4/Dense0/bias"};
+			double[][] analytic = new double[checked.length][];
+			for (int k = 0; k < checked.length; k++) analytic[k] = d.get(checked[k]).getGradient().toDoubleArray();
+			for (String n : names) d.get(n).setRequiresGradient(false);
+
+			// oracle: the same loss with ∇ₓD from a plain first-order backward (weights not tracked)
+			DoubleSupplier f = () -> {
+				try (NDScope s = new NDScope()) {
+					s.suppressNotUsedWarning();
+					NDArray x = reals.duplicate();
+					x.setRequiresGradient(true);
+					Autograd.gradMode(true);
+					NDArray real = disc.forward(d, x, lod);
+					Autograd.backward(real.sum(), false);
+					Autograd.gradMode(false);
+					double r1 = x.getGradient().square().sum().getDouble() / 4;
+					double fake = Activation.softPlus(disc.forward(d, fakes, lod)).mean().getDouble();
+					return fake + Activation.softPlus(real.neg()).mean().getDouble() + weight * r1;
+				}
+			};
+			int compared = 0;
+			for (int k = 0; k < checked.length; k++) {
+				NDArray p = d.get(checked[k]);
+				for (int i = 0; i < Math.min(4, p.size()); i++) {
+					double num = numeric(p, i, f);
+					assertEquals(num, analytic[k][i], 1e-6 + 1e-4 * Math.abs(num), checked[k] + "[" + i + "]");
+					compared++;
+				}
+			}
+			assertTrue(compared >= 16);
+			// the R1 term matters in this check
+			assertNotEquals(0.0, f.getAsDouble() - (Activation.softPlus(disc.forward(d, fakes, lod)).mean().getDouble()
+				+ Activation.softPlus(disc.forward(d, reals, lod).neg()).mean().getDouble()), 1e-6);
+		}
+	}
+
+	@Test
+	void generatorLossMatchesFiniteDifferences() {
+		StyleGanConfig c = config();
+		try (StyleGanModel model = StyleGanModel.create(c, DataRange.ofType("uint8"), 4, Device.cpu());
+				NDManager m = NDManager.newBaseManager(Device.cpu()); NDScope scope = new NDScope()) {
+			scope.suppressNotUsedWarning();
+			io.github.stylegan4fiji.TestModels.perturb(model.g(), 6); // a non-constant 4×4 input keeps instance norm smooth
+			Params g = toDouble(model.g(), m), d = toDouble(model.d(), m);
+			Generator gen = model.generator;
+			NDArray z = randn(m, 5, 3, c.latentSize);
+			NoiseSource noise = NoiseSource.constant(g);
+			DoubleSupplier loss = () -> {
+				try (NDScope s = new NDScope()) {
+					s.suppressNotUsedWarning();
+					NDArray img = gen.synthesize(g, gen.broadcast(gen.map(g, z)), noise, 0.3, LayerObserver.NONE);
+					return Activation.softPlus(model.discriminator.forward(d, img, 0.3).neg()).mean().getDouble();
+				}
+			};
+			String[] checked = {"G_mapping/Dense0/weight", "G_synthesis/4x4/Const/const", "G_synthesis/8x8/Conv0_up/weight",
+				"G_synthesis/8x8/Conv1/StyleMod/weight", "G_synthesis/ToRGB_lod1/weight", "G_synthesis/4x4/Conv/Noise/weight"};
+			for (String n : checked) g.get(n).setRequiresGradient(true);
+			Autograd.gradMode(true);
+			NDArray img = gen.synthesize(g, gen.broadcast(gen.map(g, z)), noise, 0.3, LayerObserver.NONE);
+			Autograd.backward(Activation.softPlus(model.discriminator.forward(d, img, 0.3).neg()).mean(), false);
+			Autograd.gradMode(false);
+			for (String n : checked) {
+				double[] analytic = g.get(n).getGradient().toDoubleArray();
+				g.get(n).setRequiresGradient(false);
+				for (int i = 0; i < Math.min(3, analytic.length); i++) {
+					double num = numeric(g.get(n), i, loss);
+					assertEquals(num, analytic[i], 1e-7 + 1e-4 * Math.abs(num), n + "[" + i + "]");
+				}
+			}
+		}
+	}
+}
