@@ -8,6 +8,10 @@ import java.util.Locale;
 /** The one device choice of every command: {@code auto}, {@code cpu} or {@code gpu:N}. */
 public final class Devices {
 
+	static {
+		EngineSetup.init(); // before libtorch's first operation
+	}
+
 	private Devices() {}
 
 	public static Device parse(String choice) {

@@ -74,6 +74,71 @@ public final class Discriminator {
 		return Layers.dense(x, p, s4 + "Dense1", 1.0, 1.0);
 	}
 
+	/**
+	 * Scores [N, 1] and ∇ₓΣD(x) [N, C, H, W], the gradient written out layer by layer (the adjoint of
+	 * {@link #forward}) with ordinary differentiable ops, so that the R1 penalty's gradient with
+	 * respect to D's weights comes from one first-order backward. Tested against autograd.
+	 */
+	public NDArray[] forwardWithInputGradient(Params p, NDArray images, double lod) {
+		int r2 = c.resolutionLog2();
+		lod = Math.max(0, Math.min(lod, r2 - 2));
+		int rStart = r2 - (int) Math.floor(lod);
+		double frac = lod - Math.floor(lod);
+		int down = 1 << (r2 - rStart);
+		String s4 = scope(4);
+
+		// forward, keeping the pre-activations
+		NDArray img = Layers.downscale2d(images, down);
+		NDArray a0 = Layers.conv(img, p, fromRgbName(r2 - rStart), Layers.SQRT2);
+		NDArray x = Layers.lrelu(a0);
+		NDArray[] a1 = new NDArray[rStart + 1], a2 = new NDArray[rStart + 1];
+		NDArray a3 = null;
+		for (int r = rStart; r >= 3; r--) {
+			String s = scope(1 << r);
+			a1[r] = Layers.conv(x, p, s + "Conv0", Layers.SQRT2);
+			NDArray h1 = Layers.lrelu(a1[r]);
+			a2[r] = Layers.convDown(c.blur ? Layers.blur(h1) : h1, p, s + "Conv1_down", Layers.SQRT2, c.fused(1 << r));
+			x = Layers.lrelu(a2[r]);
+			if (r == rStart && frac > 0) {
+				a3 = Layers.conv(Layers.downscale2d(img), p, fromRgbName(r2 - r + 1), Layers.SQRT2);
+				x = Layers.lerpClip(x, Layers.lrelu(a3), frac);
+			}
+		}
+		NDArray xin = x;
+		int extra = mbstdFeatures();
+		NDArray xm = extra > 0 ? Layers.minibatchStddev(xin, c.mbstdGroupSize, c.mbstdNumFeatures) : xin;
+		NDArray a4 = Layers.conv(xm, p, s4 + "Conv", Layers.SQRT2);
+		long n = a4.getShape().get(0);
+		NDArray a5 = Layers.dense(Layers.lrelu(a4).reshape(n, -1), p, s4 + "Dense0", Layers.SQRT2, 1.0);
+		NDArray scores = Layers.dense(Layers.lrelu(a5), p, s4 + "Dense1", 1.0, 1.0);
+
+		// backward of Σ scores, by hand
+		NDArray d = Layers.denseInputGrad(scores.onesLike(), p, s4 + "Dense1", 1.0, 1.0);
+		d = Layers.denseInputGrad(Layers.lreluGrad(d, a5), p, s4 + "Dense0", Layers.SQRT2, 1.0).reshape(a4.getShape());
+		d = Layers.convInputGrad(Layers.lreluGrad(d, a4), p, s4 + "Conv", Layers.SQRT2);
+		if (extra > 0) {
+			long ch = xin.getShape().get(1);
+			NDArray ds = d.get(":, " + ch + ":");
+			d = d.get(":, :" + ch).add(Layers.minibatchStddevGrad(xin, ds, c.mbstdGroupSize, c.mbstdNumFeatures));
+		}
+		NDArray dImg = null;
+		for (int r = 3; r <= rStart; r++) {
+			String s = scope(1 << r);
+			if (r == rStart && frac > 0) {
+				NDArray da3 = Layers.lreluGrad(d.mul(frac), a3);
+				dImg = Layers.upscale2d(Layers.convInputGrad(da3, p, fromRgbName(r2 - r + 1), Layers.SQRT2), 2).mul(0.25f);
+				d = d.mul(1 - frac);
+			}
+			d = Layers.convDownInputGrad(Layers.lreluGrad(d, a2[r]), p, s + "Conv1_down", Layers.SQRT2, c.fused(1 << r));
+			if (c.blur) d = Layers.blur(d); // the symmetric, zero-padded blur is its own adjoint
+			d = Layers.convInputGrad(Layers.lreluGrad(d, a1[r]), p, s + "Conv0", Layers.SQRT2);
+		}
+		NDArray g0 = Layers.convInputGrad(Layers.lreluGrad(d, a0), p, fromRgbName(r2 - rStart), Layers.SQRT2);
+		dImg = dImg == null ? g0 : g0.add(dImg);
+		if (down > 1) dImg = Layers.upscale2d(dImg, down).div((float) down * down);
+		return new NDArray[] {scores, dImg};
+	}
+
 	private NDArray fromRgb(Params p, NDArray img, int r) {
 		return Layers.lrelu(Layers.conv(img, p, fromRgbName(c.resolutionLog2() - r), Layers.SQRT2));
 	}

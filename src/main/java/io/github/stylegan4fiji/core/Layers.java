@@ -105,13 +105,7 @@ public final class Layers {
 				phases[a * 2 + b] = taps[a].matMul(w2).matMul(taps[b].transpose()).reshape(1, out, in, 2, 2);
 		NDArray k = phases[0].concat(phases[1], 0).concat(phases[2], 0).concat(phases[3], 0).reshape(4 * out, in, 2, 2);
 		NDArray y = Conv2d.conv2d(x, k, null, S1, P1, S1, 1).singletonOrThrow().reshape(n, 2, 2, out, h + 1, wd + 1);
-		NDArray[] rows = new NDArray[2];
-		for (int a = 0; a < 2; a++) {
-			NDArray p0 = y.get(new NDIndex(":, {}, 0, :, {}:{}, 0:{}", a, a, a + h, wd));
-			NDArray p1 = y.get(new NDIndex(":, {}, 1, :, {}:{}, 1:{}", a, a, a + h, wd + 1));
-			rows[a] = p0.stack(p1, 4); // [N, O, H, W, 2]
-		}
-		NDArray img = rows[0].stack(rows[1], 3).reshape(n, out, 2 * h, 2 * wd);
+		NDArray img = interleavePhases(y, n, out, h, wd);
 		return bias == null ? img : img.add(bias.reshape(1, -1, 1, 1));
 	}
 
@@ -128,6 +122,89 @@ public final class Layers {
 		return Conv2d.conv2d(x, w4, biasOrNull(p, name), S2, P1, S1, 1).singletonOrThrow();
 	}
 
+	// ---- input gradients (adjoints), built from differentiable forward ops --------------------
+	// Used for R1: ∇ₓD(x) written as ordinary ops lets autograd differentiate it with a plain
+	// first-order backward, avoiding create_graph back-propagation (whose gradient/parameter
+	// reference cycles leak native memory when .grad cannot be reset, as through DJL).
+
+	/** Adjoint of {@link #conv} with respect to its input: correlation with the flipped, transposed kernel. */
+	public static NDArray convInputGrad(NDArray dy, Params p, String name, double gain) {
+		NDArray w = convWeight(p, name, gain);
+		int k = (int) w.getShape().get(2);
+		Shape pad = k == 1 ? P0 : new Shape(k / 2, k / 2);
+		NDArray wt = (k == 1 ? w : w.flip(2, 3)).transpose(1, 0, 2, 3);
+		return Conv2d.conv2d(dy, wt, null, S1, pad, S1, 1).singletonOrThrow();
+	}
+
+	/** Adjoint of {@link #convDown} with respect to its input. */
+	public static NDArray convDownInputGrad(NDArray dy, Params p, String name, double gain, boolean fused) {
+		if (!fused) return convInputGrad(upscale2d(dy, 2).mul(0.25f), p, name, gain);
+		NDArray w4 = sumShifts(convWeight(p, name, gain)).mul(0.25f); // [out, in, 4, 4]
+		return convTransposeStride2(dy, w4);
+	}
+
+	/**
+	 * PyTorch's conv_transpose2d(x, wt, stride 2, padding 1) for a 4×4 kernel wt [C_x, C_out, 4, 4],
+	 * computed as one 2×2 convolution for the four output phases (see {@link #upConv}).
+	 */
+	static NDArray convTransposeStride2(NDArray x, NDArray wt) {
+		Shape s = x.getShape();
+		long n = s.get(0), h = s.get(2), wd = s.get(3);
+		long out = wt.getShape().get(1), in = wt.getShape().get(0);
+		NDArray f = wt.flip(2, 3);
+		NDArray k = null;
+		for (int a = 0; a < 2; a++)
+			for (int b = 0; b < 2; b++) {
+				NDArray phase = f.get(new NDIndex(":, :, {}::2, {}::2", a, b)).transpose(1, 0, 2, 3).reshape(1, out, in, 2, 2);
+				k = k == null ? phase : k.concat(phase, 0);
+			}
+		NDArray y = Conv2d.conv2d(x, k.reshape(4 * out, in, 2, 2), null, S1, P1, S1, 1).singletonOrThrow()
+			.reshape(n, 2, 2, out, h + 1, wd + 1);
+		return interleavePhases(y, n, out, h, wd);
+	}
+
+	/** [N, 2, 2, C, H+1, W+1] phase outputs → [N, C, 2H, 2W], phase (a, b) read at offset (a, b). */
+	private static NDArray interleavePhases(NDArray y, long n, long c, long h, long w) {
+		NDArray[] rows = new NDArray[2];
+		for (int a = 0; a < 2; a++) {
+			NDArray p0 = y.get(new NDIndex(":, {}, 0, :, {}:{}, 0:{}", a, a, a + h, w));
+			NDArray p1 = y.get(new NDIndex(":, {}, 1, :, {}:{}, 1:{}", a, a, a + h, w + 1));
+			rows[a] = p0.stack(p1, 4); // [N, C, H, W, 2]
+		}
+		return rows[0].stack(rows[1], 3).reshape(n, c, 2 * h, 2 * w);
+	}
+
+	/** Adjoint of a dense layer with respect to its input: dy · (W·coef). */
+	public static NDArray denseInputGrad(NDArray dy, Params p, String name, double gain, double lrmul) {
+		NDArray w = p.get(name + "/weight");
+		return dy.matMul(w.mul(heCoefficient(gain, w.getShape().get(1), lrmul)));
+	}
+
+	/** dy through leaky ReLU at pre-activation a (the slope mask carries no gradient). */
+	public static NDArray lreluGrad(NDArray dy, NDArray a) {
+		NDArray positive = a.stopGradient().gt(0).toType(dy.getDataType(), false);
+		NDArray mask = positive.neg().add(1).mul((double) LRELU_ALPHA).add(positive); // exactly 1 or α
+		return dy.mul(mask);
+	}
+
+	/**
+	 * Adjoint of {@link #minibatchStddev} for the input x given the gradient {@code ds} [N, F, H, W]
+	 * arriving at the appended feature maps (the pass-through channels are handled by the caller):
+	 * ∂σ/∂x_g = (x_g − μ)/(G·σ), averaged over the C/F·H·W entries of each feature.
+	 */
+	public static NDArray minibatchStddevGrad(NDArray x, NDArray ds, int groupSize, int numFeatures) {
+		Shape s = x.getShape();
+		long n = s.get(0), c = s.get(1), h = s.get(2), w = s.get(3);
+		int g = groupSizeFor((int) n, groupSize);
+		long m = n / g, f = numFeatures;
+		NDArray y = x.reshape(g, m, f, c / f, h, w);
+		NDArray d = y.sub(y.mean(new int[] {0}, true));
+		NDArray sigma = d.square().mean(new int[] {0}, true).add(EPS).sqrt();
+		NDArray total = ds.reshape(g, m, f, h * w).sum(new int[] {0}).sum(new int[] {2}); // [M, F]
+		NDArray coef = total.div((float) (c / f * h * w)).reshape(1, m, f, 1, 1, 1);
+		return d.div(sigma.mul((float) g)).mul(coef).reshape(n, c, h, w);
+	}
+
 	/** w padded by one pixel, summed over the four 1-pixel shifts: 3×3 → 4×4 (the official fused kernel). */
 	private static NDArray sumShifts(NDArray w) {
 		NDArray wp = w.pad(new Shape(1, 1, 1, 1), 0); // pads the last two axes
@@ -137,12 +214,21 @@ public final class Layers {
 
 	// ---- resampling ---------------------------------------------------------------------------
 
+	/** The first axis of a [1, …] array expanded to {@code n} (a view; gradients sum back). */
+	public static NDArray expandBatch(NDArray x, long n) {
+		if (n == 1) return x;
+		long[] shape = x.getShape().getShape().clone();
+		shape[0] = n;
+		return x.broadcast(new Shape(shape));
+	}
+
 	/** Nearest-neighbour upsampling by an integer factor. */
 	public static NDArray upscale2d(NDArray x, int factor) {
 		if (factor == 1) return x;
 		Shape s = x.getShape();
 		long n = s.get(0), c = s.get(1), h = s.get(2), w = s.get(3);
-		return x.reshape(n, c, h, 1, w, 1).repeat(3, factor).repeat(5, factor).reshape(n, c, h * factor, w * factor);
+		// broadcast (expand) rather than repeat_interleave: its backward is a plain, deterministic sum
+		return x.reshape(n, c, h, 1, w, 1).broadcast(new Shape(n, c, h, factor, w, factor)).reshape(n, c, h * factor, w * factor);
 	}
 
 	/** 2×2 box downsampling. */
@@ -221,7 +307,7 @@ public final class Layers {
 	public static NDArray lerpClip(NDArray a, NDArray b, double t) {
 		if (t <= 0) return a;
 		if (t >= 1) return b;
-		return a.add(b.sub(a).mul((float) t));
+		return a.add(b.sub(a).mul(t));
 	}
 
 	/** Minibatch standard deviation (ProGAN §3), appended as extra feature maps. */
@@ -235,7 +321,7 @@ public final class Layers {
 		y = y.sub(y.mean(new int[] {0}, true));
 		y = y.square().mean(new int[] {0}).add(EPS).sqrt(); // [M, F, c/F, H, W]
 		y = y.reshape(m, f, -1).mean(new int[] {2}).reshape(m, f, 1, 1); // mean over c/F, H, W
-		y = y.tile(new long[] {g, 1, h, w}); // sample i takes group member i mod M
+		y = y.reshape(1, m, f, 1, 1).broadcast(new Shape(g, m, f, h, w)).reshape(n, f, h, w); // sample i: group member i mod M
 		return x.concat(y, 1);
 	}
 

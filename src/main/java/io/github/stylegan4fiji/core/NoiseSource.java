@@ -22,7 +22,7 @@ public interface NoiseSource {
 	static NoiseSource constant(Params generator) {
 		return (layer, res, batch, m) -> {
 			NDArray n = generator.get(SynthesisNetwork.noiseName(layer));
-			return batch == 1 ? n : n.repeat(0, batch);
+			return Layers.expandBatch(n, batch);
 		};
 	}
 }

@@ -19,6 +19,10 @@ import java.util.Set;
  */
 public final class Params implements AutoCloseable {
 
+	static {
+		EngineSetup.init(); // before libtorch's first operation
+	}
+
 	private final NDManager manager;
 	private final Map<String, NDArray> tensors = new LinkedHashMap<>();
 	private final Set<String> buffers = new java.util.HashSet<>();

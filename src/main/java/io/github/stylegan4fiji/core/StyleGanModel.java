@@ -10,6 +10,10 @@ import ai.djl.ndarray.NDManager;
  */
 public final class StyleGanModel implements AutoCloseable {
 
+	static {
+		EngineSetup.init(); // before libtorch's first operation
+	}
+
 	public final StyleGanConfig config;
 	public final Generator generator;
 	public final Discriminator discriminator;

@@ -92,7 +92,7 @@ public final class SynthesisNetwork {
 		NDArray x;
 		if (c.constInput) {
 			x = p.get(s4 + "Const/const");
-			if (batch > 1) x = x.repeat(0, batch);
+			x = Layers.expandBatch(x, batch);
 			x = x.add(p.get(s4 + "Const/bias").reshape(1, -1, 1, 1));
 			x = epilogue(p, x, s4 + "Const", 0, w, noise, observer);
 		} else {

@@ -2,6 +2,7 @@ package io.github.stylegan4fiji.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import io.github.stylegan4fiji.core.Params;
 import io.github.stylegan4fiji.io.SafeTensors;
@@ -41,13 +42,13 @@ final class Adam implements AutoCloseable {
 		for (String name : names) {
 			NDArray w = p.get(name);
 			NDArray g = w.getGradient();
-			NDArray vs = v.computeIfAbsent(name, k -> manager.zeros(w.getShape(), w.getDataType()));
+			NDArray vs = v.computeIfAbsent(name, k -> persistent(manager.zeros(w.getShape(), w.getDataType())));
 			vs.muli((float) beta2).addi(g.square().muli((float) (1 - beta2)));
 			NDArray step;
 			if (beta1 == 0) { // m = g: no state needed
 				step = g;
 			} else {
-				NDArray ms = m.computeIfAbsent(name, k -> manager.zeros(w.getShape(), w.getDataType()));
+				NDArray ms = m.computeIfAbsent(name, k -> persistent(manager.zeros(w.getShape(), w.getDataType())));
 				ms.muli((float) beta1).addi(g.mul((float) (1 - beta1)));
 				step = ms;
 			}
@@ -55,6 +56,12 @@ final class Adam implements AutoCloseable {
 			g.close();
 			Autograd.zeroGrad(w);
 		}
+	}
+
+	/** Moments outlive the training step's NDScope. */
+	private static NDArray persistent(NDArray a) {
+		NDScope.unregister(a);
+		return a;
 	}
 
 	/** Forgets all moments (the official code does this when a new resolution starts). */
@@ -76,7 +83,7 @@ final class Adam implements AutoCloseable {
 	void load(Map<String, SafeTensors.Tensor> state, long steps) {
 		reset();
 		state.forEach((k, tensor) -> {
-			NDArray a = manager.create(tensor.data, new Shape(tensor.shape));
+			NDArray a = persistent(manager.create(tensor.data, new Shape(tensor.shape)));
 			String name = k.substring(0, k.length() - 2);
 			(k.endsWith("/m") ? m : v).put(name, a);
 		});

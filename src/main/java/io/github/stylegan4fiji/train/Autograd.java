@@ -5,8 +5,8 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 
 /**
- * The few autograd calls training needs beyond DJL's GradientCollector: double back-propagation
- * (create_graph, for the R1 penalty), zeroing gradients of chosen tensors and switching grad mode.
+ * The few autograd calls training needs, without DJL's GradientCollector (which zeroes every
+ * gradient of the engine): backward of a scalar, zeroing chosen gradients, switching grad mode.
  * PyTorch-specific, like the rest of the project.
  */
 final class Autograd {
@@ -17,25 +17,14 @@ final class Autograd {
 		JniUtils.setGradMode(on);
 	}
 
-	/** Back-propagates a scalar; with {@code createGraph} the gradients are themselves differentiable. */
-	static void backward(NDArray scalar, boolean createGraph) {
+	/** Back-propagates a scalar (first order: no graph is kept for the gradients). */
+	static void backward(NDArray scalar) {
 		NDArray ones = scalar.onesLike();
-		JniUtils.backward((PtNDArray) scalar, (PtNDArray) ones, createGraph, createGraph);
+		JniUtils.backward((PtNDArray) scalar, (PtNDArray) ones, false, false);
 		ones.close();
 	}
 
 	static void zeroGrad(NDArray tensor) {
 		JniUtils.zeroGrad((PtNDArray) tensor);
-	}
-
-	/** Runs {@code body} with grad mode on, restoring it afterwards. */
-	static void withGrad(Runnable body) {
-		boolean was = JniUtils.isGradMode();
-		JniUtils.setGradMode(true);
-		try {
-			body.run();
-		} finally {
-			JniUtils.setGradMode(was);
-		}
 	}
 }

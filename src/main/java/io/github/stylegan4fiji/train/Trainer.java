@@ -107,6 +107,7 @@ public final class Trainer implements AutoCloseable {
 		model.dataRange.lowPercentile = data.range.lowPercentile;
 		model.dataRange.highPercentile = data.range.highPercentile;
 		this.permutation = permutation(state.epoch);
+		if (opts.deterministic) JniUtils.setNumThreads(1);
 	}
 
 	/** A new run with a freshly initialised model. */
@@ -250,25 +251,26 @@ public final class Trainer implements AutoCloseable {
 
 	/**
 	 * The discriminator's loss for one minibatch: softplus(D(fake)) + softplus(−D(real)), plus
-	 * γ/2·‖∇ₓD(x)‖² (× interval when lazy) when {@code r1Weight} > 0. The R1 gradient comes from a
-	 * create-graph backward of ΣD(real); its contribution to D's own gradients is zeroed so that only
-	 * the returned loss's gradient remains after the caller's backward. Grad mode must be on.
+	 * weight·‖∇ₓD(x)‖² (R1; weight = γ/2, × interval when lazy) when {@code r1Weight} > 0. The input
+	 * gradient comes from {@link Discriminator#forwardWithInputGradient}, so one ordinary backward of
+	 * the returned loss gives D's gradients including R1's. Grad mode must be on.
 	 */
-	static NDArray discriminatorLoss(Discriminator d, Params dp, List<String> dNames, NDArray reals, NDArray fakes,
-			double lod, double r1Weight, double[] r1Out) {
-		if (r1Weight > 0) reals.setRequiresGradient(true);
-		NDArray realScores = d.forward(dp, reals, lod);
+	static NDArray discriminatorLoss(Discriminator d, Params dp, NDArray reals, NDArray fakes, double lod,
+			double r1Weight, double[] r1Out) {
+		NDArray realScores;
+		NDArray penalty = null;
+		if (r1Weight > 0) {
+			NDArray[] sg = d.forwardWithInputGradient(dp, reals, lod);
+			realScores = sg[0];
+			NDArray grad = sg[1];
+			penalty = grad.square().reshape(grad.getShape().get(0), -1).sum(new int[] {1}).mean();
+			if (r1Out != null) r1Out[0] = penalty.getFloat();
+		} else {
+			realScores = d.forward(dp, reals, lod);
+		}
 		NDArray fakeScores = d.forward(dp, fakes, lod);
 		NDArray loss = Activation.softPlus(fakeScores).mean().add(Activation.softPlus(realScores.neg()).mean());
-		if (r1Weight > 0) {
-			Autograd.backward(realScores.sum(), true);
-			NDArray grad = reals.getGradient();
-			for (String n : dNames) Autograd.zeroGrad(dp.get(n));
-			NDArray penalty = grad.square().reshape(grad.getShape().get(0), -1).sum(new int[] {1}).mean();
-			if (r1Out != null) r1Out[0] = penalty.getFloat();
-			loss = loss.add(penalty.mul((float) r1Weight));
-		}
-		return loss;
+		return penalty == null ? loss : loss.add(penalty.mul((float) r1Weight));
 	}
 
 	/** One training iteration: a D step (with R1 when due), then a G step, EMA and w_avg updates. */
@@ -295,9 +297,9 @@ public final class Trainer implements AutoCloseable {
 			Autograd.gradMode(false);
 			NDArray fakes = model.generator.synthesize(g, trainingLatents(g, n, sched.lod, rng), NoiseSource.RANDOM, sched.lod, LayerObserver.NONE);
 			Autograd.gradMode(true);
-			NDArray lossD = discriminatorLoss(model.discriminator, d, dParams, reals, fakes, sched.lod,
+			NDArray lossD = discriminatorLoss(model.discriminator, d, reals, fakes, sched.lod,
 				r1Due ? opts.r1Gamma * 0.5 * opts.r1Interval : 0, r1);
-			Autograd.backward(lossD, false);
+			Autograd.backward(lossD);
 			Autograd.gradMode(false);
 			adamD.step(d, dParams, sched.lr);
 			lastLossD = lossD.getFloat();
@@ -308,7 +310,7 @@ public final class Trainer implements AutoCloseable {
 			NDArray[] ws = trainingLatents(g, n, sched.lod, rng);
 			NDArray images = model.generator.synthesize(g, ws, NoiseSource.RANDOM, sched.lod, LayerObserver.NONE);
 			NDArray lossG = Activation.softPlus(model.discriminator.forward(d, images, sched.lod).neg()).mean();
-			Autograd.backward(lossG, false);
+			Autograd.backward(lossG);
 			Autograd.gradMode(false);
 			adamG.step(g, gTrainable, sched.lr);
 			for (String name : dParams) d.get(name).setRequiresGradient(true);
@@ -385,6 +387,13 @@ public final class Trainer implements AutoCloseable {
 				long t0 = System.nanoTime();
 				step();
 				state.trainingSeconds += (System.nanoTime() - t0) / 1e9;
+				if (!Double.isFinite(lastLossD) || !Double.isFinite(lastLossG)) {
+					// keep the last good checkpoint: writing these weights would overwrite it with NaNs
+					throw new IOException(String.format(Locale.ROOT,
+						"Training diverged at %.2f kimg (loss G %s, D %s). The last good checkpoint is %s; "
+							+ "resume from it (the next steps run with other random draws) or lower the learning rate.",
+						kimg(), lastLossG, lastLossD, outDir.resolve(CHECKPOINT)));
+				}
 				if (++logEvery % 10 == 0 || kimg() >= opts.totalKimg || kimg() >= state.nextSnapshotKimg) {
 					double now = System.nanoTime();
 					double secPerKimg = (now - windowStart) / 1e9 / Math.max(1e-9, kimg() - windowKimg);

@@ -78,18 +78,18 @@ class GradientCheckTest {
 			NDArray reals = randn(m, 1, 4, 2, 8, 8), fakes = randn(m, 2, 4, 2, 8, 8);
 			double lod = 0.4, weight = 10 * 0.5;
 
-			// analytic: the trainer's path (create-graph backward for R1, then backward of the total)
+			// analytic: the trainer's path (hand-written ∇ₓD inside the graph, one backward of the total)
 			for (String n : names) d.get(n).setRequiresGradient(true);
 			Autograd.gradMode(true);
-			NDArray loss = Trainer.discriminatorLoss(disc, d, names, reals, fakes, lod, weight, null);
-			Autograd.backward(loss, false);
+			NDArray loss = Trainer.discriminatorLoss(disc, d, reals, fakes, lod, weight, null);
+			Autograd.backward(loss);
 			Autograd.gradMode(false);
 			String[] checked = {"D/4x4/Dense1/weight", "D/4x4/Conv/weight", "D/8x8/Conv0/weight", "D/FromRGB_lod1/weight", "D/4x4/Dense0/bias"};
 			double[][] analytic = new double[checked.length][];
 			for (int k = 0; k < checked.length; k++) analytic[k] = d.get(checked[k]).getGradient().toDoubleArray();
 			for (String n : names) d.get(n).setRequiresGradient(false);
 
-			// oracle: the same loss with ∇ₓD from a plain first-order backward (weights not tracked)
+			// oracle: the same loss with ∇ₓD from autograd (weights not tracked), differenced numerically
 			DoubleSupplier f = () -> {
 				try (NDScope s = new NDScope()) {
 					s.suppressNotUsedWarning();
@@ -97,7 +97,7 @@ class GradientCheckTest {
 					x.setRequiresGradient(true);
 					Autograd.gradMode(true);
 					NDArray real = disc.forward(d, x, lod);
-					Autograd.backward(real.sum(), false);
+					Autograd.backward(real.sum());
 					Autograd.gradMode(false);
 					double r1 = x.getGradient().square().sum().getDouble() / 4;
 					double fake = Activation.softPlus(disc.forward(d, fakes, lod)).mean().getDouble();
@@ -117,6 +117,34 @@ class GradientCheckTest {
 			// the R1 term matters in this check
 			assertNotEquals(0.0, f.getAsDouble() - (Activation.softPlus(disc.forward(d, fakes, lod)).mean().getDouble()
 				+ Activation.softPlus(disc.forward(d, reals, lod).neg()).mean().getDouble()), 1e-6);
+		}
+	}
+
+	@Test
+	void handWrittenInputGradientEqualsAutograd() {
+		for (boolean fused : new boolean[] {true, false}) {
+			StyleGanConfig c = StyleGanConfig.tiny(16, 3);
+			c.fmapBase = 32;
+			c.fmapMax = 6;
+			c.fusedScale = fused ? StyleGanConfig.FusedScale.ALWAYS : StyleGanConfig.FusedScale.NEVER;
+			c.validate();
+			try (StyleGanModel model = StyleGanModel.create(c, DataRange.ofType("uint8"), 8, Device.cpu());
+					NDManager m = NDManager.newBaseManager(Device.cpu()); NDScope scope = new NDScope()) {
+				scope.suppressNotUsedWarning();
+				Params d = toDouble(model.d(), m);
+				for (double lod : new double[] {0, 0.35, 1, 1.5, 2}) {
+					NDArray x = randn(m, 11, 8, 3, 16, 16);
+					NDArray[] sg = model.discriminator.forwardWithInputGradient(d, x, lod);
+					x.setRequiresGradient(true);
+					Autograd.gradMode(true);
+					NDArray scores = model.discriminator.forward(d, x, lod);
+					Autograd.backward(scores.sum());
+					Autograd.gradMode(false);
+					assertArrayEquals(scores.toDoubleArray(), sg[0].toDoubleArray(), 1e-12, "scores at lod " + lod);
+					assertArrayEquals(x.getGradient().toDoubleArray(), sg[1].toDoubleArray(), 1e-10,
+						"∇x at lod " + lod + (fused ? " (fused)" : ""));
+				}
+			}
 		}
 	}
 
@@ -143,7 +171,7 @@ class GradientCheckTest {
 			for (String n : checked) g.get(n).setRequiresGradient(true);
 			Autograd.gradMode(true);
 			NDArray img = gen.synthesize(g, gen.broadcast(gen.map(g, z)), noise, 0.3, LayerObserver.NONE);
-			Autograd.backward(Activation.softPlus(model.discriminator.forward(d, img, 0.3).neg()).mean(), false);
+			Autograd.backward(Activation.softPlus(model.discriminator.forward(d, img, 0.3).neg()).mean());
 			Autograd.gradMode(false);
 			for (String n : checked) {
 				double[] analytic = g.get(n).getGradient().toDoubleArray();

@@ -1,0 +1,162 @@
+package io.github.stylegan4fiji.cli;
+
+import ai.djl.Device;
+import ij.ImagePlus;
+import io.github.stylegan4fiji.core.Devices;
+import io.github.stylegan4fiji.core.Json;
+import io.github.stylegan4fiji.core.StyleGanConfig;
+import io.github.stylegan4fiji.core.StyleGanModel;
+import io.github.stylegan4fiji.data.Dataset;
+import io.github.stylegan4fiji.data.FashionMnist;
+import io.github.stylegan4fiji.data.ImageFolder;
+import io.github.stylegan4fiji.io.ImageFiles;
+import io.github.stylegan4fiji.io.ModelFile;
+import io.github.stylegan4fiji.sampling.Images;
+import io.github.stylegan4fiji.sampling.NoiseSpec;
+import io.github.stylegan4fiji.sampling.Sampler;
+import io.github.stylegan4fiji.sampling.SeedList;
+import io.github.stylegan4fiji.sampling.Truncation;
+import io.github.stylegan4fiji.train.Trainer;
+import io.github.stylegan4fiji.train.TrainingListener;
+import io.github.stylegan4fiji.train.TrainingOptions;
+import io.github.stylegan4fiji.train.TrainingStatus;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Headless command line ({@code bin/stylegan}): prepare data, train, generate, inspect a model.
+ * The same core calls as the Fiji commands, for batch jobs and servers.
+ */
+public final class Main {
+
+	private static final String USAGE = String.join("\n",
+		"usage: bin/stylegan <command> [--option value ...]",
+		"  prepare-fashion-mnist --out DIR [--split train|t10k] [--limit N]",
+		"  train    --data DIR --out DIR [--resolution 32] [--kimg 200] [--phase-kimg 20] [--batch 16]",
+		"           [--start-resolution 8] [--progressive true] [--gamma 10] [--r1-interval 1] [--mixing 0.9]",
+		"           [--mirror true] [--lr 0.001] [--ema-kimg 10] [--snapshot-kimg 10] [--seed 1000]",
+		"           [--fmap-base 1024] [--fmap-max 128] [--latent 128] [--mapping-layers 8]",
+		"           [--fit crop|pad|resize] [--normalization auto|type|percentile|minmax] [--recursive] [--skip-bad]",
+		"           [--resume CHECKPOINT] [--device auto|cpu|gpu:N]",
+		"  generate --model FILE --out DIR [--seeds 0-15] [--psi 0.7] [--cutoff 0] [--noise const|random|none] [--device cpu]",
+		"  info     --model FILE");
+
+	private Main() {}
+
+	public static void main(String[] argv) {
+		if (argv.length == 0 || argv[0].equals("-h") || argv[0].equals("--help")) {
+			System.out.println(USAGE);
+			return;
+		}
+		try {
+			Args a = new Args(argv, 1);
+			switch (argv[0]) {
+				case "prepare-fashion-mnist": prepareFashionMnist(a); break;
+				case "train": train(a); break;
+				case "generate": generate(a); break;
+				case "info": info(a); break;
+				default: throw new IllegalArgumentException("unknown command '" + argv[0] + "'\n" + USAGE);
+			}
+		} catch (IllegalArgumentException | IOException e) {
+			System.err.println("error: " + e.getMessage());
+			System.exit(2);
+		}
+	}
+
+	static void prepareFashionMnist(Args a) throws IOException {
+		Path out = a.path("out");
+		String split = a.string("split", "train");
+		int limit = a.integer("limit", 0);
+		a.checkAllUsed();
+		int n = FashionMnist.exportFolder(FashionMnist.DEFAULT_DIR, split, out, limit);
+		System.out.println("Fashion-MNIST " + split + ": " + n + " images as 32×32 PNG in " + out);
+	}
+
+	static void train(Args a) throws IOException {
+		Path data = a.path("data");
+		Path out = a.path("out");
+		Device device = Devices.parse(a.string("device", "auto"));
+		ImageFolder.Options io = new ImageFolder.Options();
+		io.recursive = a.flag("recursive", false);
+		io.skipBad = a.flag("skip-bad", false);
+		io.fit = ImageFolder.Fit.valueOf(a.string("fit", "crop").toUpperCase(Locale.ROOT));
+		io.normalization = a.string("normalization", "auto");
+		io.limit = a.integer("limit", 0);
+		String resume = a.string("resume", null);
+		double kimg = a.number("kimg", 200);
+
+		StyleGanConfig c = new StyleGanConfig();
+		c.resolution = a.integer("resolution", 32);
+		c.fmapBase = a.integer("fmap-base", 1024);
+		c.fmapMax = a.integer("fmap-max", 128);
+		c.latentSize = c.dlatentSize = c.mappingFmaps = a.integer("latent", 128);
+		c.mappingLayers = a.integer("mapping-layers", 8);
+
+		TrainingOptions o = TrainingOptions.cpu(kimg, a.number("phase-kimg", 20), a.integer("batch", 16));
+		o.lodInitialResolution = a.integer("start-resolution", 8);
+		o.progressive = a.flag("progressive", true);
+		o.r1Gamma = a.number("gamma", 10);
+		o.r1Interval = a.integer("r1-interval", 1);
+		o.mixingProb = a.number("mixing", 0.9);
+		o.mirror = a.flag("mirror", true);
+		o.lrBase = a.number("lr", 0.001);
+		o.gEmaKimg = a.number("ema-kimg", 10);
+		o.snapshotKimg = a.number("snapshot-kimg", 10);
+		o.seed = a.integer("seed", 1000);
+		a.checkAllUsed();
+
+		Dataset ds = ImageFolder.load(data, c.resolution, io, System.out::println);
+		c.channels = ds.channels;
+		c.validate();
+		o.validate();
+		Trainer trainer = resume != null ? Trainer.resume(java.nio.file.Paths.get(resume), ds, out, device, kimg)
+			: Trainer.start(c, o, ds, out, device);
+		AtomicBoolean stop = new AtomicBoolean();
+		Thread hook = new Thread(() -> stop.set(true)); // Ctrl-C: finish the step, write the checkpoint
+		Runtime.getRuntime().addShutdownHook(hook);
+		try (Trainer t = trainer) {
+			Files.write(out.resolve("training-options.json"), Json.GSON.toJson(t.options()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+			t.run(new TrainingListener() {
+				@Override
+				public void onStatus(TrainingStatus s) {
+					System.out.println(s.line());
+				}
+
+				@Override
+				public void onLog(String message) {
+					System.out.println(message);
+				}
+			}, stop::get);
+		}
+	}
+
+	static void generate(Args a) throws IOException {
+		Path modelFile = a.path("model");
+		Path out = a.path("out");
+		long[] seeds = SeedList.parse(a.string("seeds", "0-15"));
+		Truncation t = new Truncation(a.number("psi", 0.7), a.integer("cutoff", 0));
+		NoiseSpec noise = NoiseSpec.parseMode(a.string("noise", "const"));
+		Device device = Devices.parse(a.string("device", "auto"));
+		a.checkAllUsed();
+		try (StyleGanModel m = ModelFile.load(modelFile, device); Sampler s = new Sampler(m, device)) {
+			System.out.println("Generating " + seeds.length + " image(s) with " + s.describeDevice());
+			Images img = s.generate(seeds, t, noise);
+			String name = "seeds" + SeedList.format(seeds) + "_psi" + t.psi;
+			ImagePlus stack = ImageFiles.floatStack(img, name);
+			ImageFiles.saveTiff(stack, out.resolve(name + ".tif"));
+			ImageFiles.savePng(ImageFiles.montage(img, (int) Math.ceil(Math.sqrt(img.n)), 1, name), out.resolve(name + ".png"));
+			System.out.println("Wrote " + out.resolve(name + ".tif") + " and .png");
+		}
+	}
+
+	static void info(Args a) throws IOException {
+		Path modelFile = a.path("model");
+		a.checkAllUsed();
+		ModelFile.Manifest m = ModelFile.readManifest(modelFile);
+		System.out.println(Json.GSON.toJson(m));
+	}
+}

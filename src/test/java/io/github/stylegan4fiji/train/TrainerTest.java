@@ -1,0 +1,211 @@
+package io.github.stylegan4fiji.train;
+
+import ai.djl.Device;
+import io.github.stylegan4fiji.core.DataRange;
+import io.github.stylegan4fiji.core.Params;
+import io.github.stylegan4fiji.core.StyleGanConfig;
+import io.github.stylegan4fiji.data.Dataset;
+import io.github.stylegan4fiji.io.ModelFile;
+import io.github.stylegan4fiji.sampling.NumpyRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class TrainerTest {
+
+	@TempDir
+	Path dir;
+
+	/** n images of one bright Gaussian blob at a random place on a dark background. */
+	static Dataset blobs(int n, int res, long seed) {
+		NumpyRandom r = new NumpyRandom(seed);
+		float[] px = new float[n * res * res];
+		for (int i = 0; i < n; i++) {
+			double cx = 4 + r.nextDouble() * (res - 8), cy = 4 + r.nextDouble() * (res - 8), s = 1.5 + r.nextDouble();
+			for (int y = 0; y < res; y++)
+				for (int x = 0; x < res; x++) {
+					double v = Math.exp(-((x - cx) * (x - cx) + (y - cy) * (y - cy)) / (2 * s * s));
+					px[(i * res + y) * res + x] = (float) (v * 2 - 1);
+				}
+		}
+		return new Dataset(px, n, 1, res, DataRange.ofType("uint8"), null);
+	}
+
+	static StyleGanConfig tinyArch(int res) {
+		StyleGanConfig c = StyleGanConfig.tiny(res, 1);
+		c.fmapBase = 32;
+		c.fmapMax = 8;
+		c.latentSize = c.dlatentSize = c.mappingFmaps = 8;
+		return c.validate();
+	}
+
+	static TrainingOptions progressiveOptions() {
+		TrainingOptions o = TrainingOptions.cpu(100, 1, 4);
+		o.lodInitialResolution = 4;
+		o.r1Interval = 2; // exercises lazy R1 too
+		o.snapshotKimg = 1000;
+		o.gridSeeds = "0-3";
+		return o;
+	}
+
+	private static void assertSameWeights(Params a, Params b, String what) {
+		for (String n : a.names()) assertArrayEquals(a.hostValues(n), b.hostValues(n), 0f, what + " " + n);
+	}
+
+	/**
+	 * 2k steps in one go equal 1k + checkpoint + resume + 1k, bit for bit. Deterministic mode (one
+	 * libtorch thread): with several threads some CPU kernels sum in a varying order, so even two
+	 * uninterrupted runs drift apart by rounding after a few hundred steps.
+	 */
+	@Test
+	void resumeContinuesExactly() throws IOException {
+		int steps = 2000; // 8 kimg at batch 4: fade-ins, optimiser resets and epoch boundaries on both sides
+		Dataset data = blobs(500, 8, 1);
+		Path a = dir.resolve("a"), b = dir.resolve("b");
+		TrainingOptions o = progressiveOptions();
+		o.deterministic = true;
+		o.lodTrainingKimg = o.lodTransitionKimg = 3;
+		ai.djl.engine.Engine.getInstance();
+		int threads = ai.djl.pytorch.jni.JniUtils.getNumThreads();
+		try (Trainer once = Trainer.start(tinyArch(8), o, data, a, Device.cpu())) {
+			for (int i = 0; i < steps; i++) once.step();
+			try (Trainer first = Trainer.start(tinyArch(8), o, data, b, Device.cpu())) {
+				for (int i = 0; i < steps / 2; i++) first.step();
+				first.saveCheckpoint(b.resolve("half.zip"));
+			}
+			try (Trainer second = Trainer.resume(b.resolve("half.zip"), data, b, Device.cpu(), 0)) {
+				assertEquals(steps / 2, second.steps());
+				for (int i = 0; i < steps / 2; i++) second.step();
+				assertEquals(0, once.schedule().lod, 0, "the run should have grown to full resolution");
+				assertEquals(once.kimg(), second.kimg());
+				assertSameWeights(once.model().g(), second.model().g(), "G");
+				assertSameWeights(once.model().gEma(), second.model().gEma(), "G_ema");
+				assertSameWeights(once.model().d(), second.model().d(), "D");
+			}
+		} finally {
+			ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
+		}
+	}
+
+	@Test
+	void trainingMovesGeneratedStatisticsTowardTheData() throws IOException {
+		Dataset data = blobs(256, 16, 2);
+		TrainingOptions o = TrainingOptions.cpu(100, 1, 8);
+		o.progressive = false;
+		o.lrBase = 0.003;
+		o.gEmaKimg = 0.5;
+		try (Trainer t = Trainer.start(tinyArch(16), o, data, dir.resolve("run"), Device.cpu())) {
+			double[] target = stats(data.meanStd(), brightFraction(data));
+			double before = distance(stats(t), target);
+			for (int i = 0; i < 400; i++) t.step();
+			double after = distance(stats(t), target);
+			System.out.printf("generated-vs-data statistics distance: %.4f → %.4f%n", before, after);
+			assertTrue(after < 0.5 * before, "before " + before + " after " + after);
+		}
+	}
+
+	/** (mean, std, fraction of pixels above 0) of 64 G_ema samples. */
+	private static double[] stats(Trainer t) {
+		io.github.stylegan4fiji.sampling.Images img;
+		try (io.github.stylegan4fiji.sampling.Sampler s = t.sampler()) {
+			long[] seeds = new long[64];
+			for (int i = 0; i < 64; i++) seeds[i] = 1000 + i;
+			img = s.generate(seeds, io.github.stylegan4fiji.sampling.Truncation.NONE, io.github.stylegan4fiji.sampling.NoiseSpec.random());
+		}
+		double sum = 0, sum2 = 0, bright = 0;
+		for (float v : img.data) {
+			sum += v;
+			sum2 += v * v;
+			if (v > 0) bright++;
+		}
+		double mean = sum / img.data.length;
+		return new double[] {mean, Math.sqrt(sum2 / img.data.length - mean * mean), bright / img.data.length};
+	}
+
+	private static double[] stats(double[] meanStd, double bright) {
+		return new double[] {meanStd[0], meanStd[1], bright};
+	}
+
+	private static double brightFraction(Dataset d) {
+		double b = 0;
+		for (int i = 0; i < d.count; i++)
+			for (int y = 0; y < d.resolution; y++)
+				for (int x = 0; x < d.resolution; x++) if (d.get(i, 0, x, y) > 0) b++;
+		return b / ((double) d.count * d.resolution * d.resolution);
+	}
+
+	private static double distance(double[] a, double[] b) {
+		double s = 0;
+		for (int i = 0; i < a.length; i++) s += (a[i] - b[i]) * (a[i] - b[i]);
+		return Math.sqrt(s);
+	}
+
+	@Test
+	void runWritesSnapshotsAndStopsOnCancelWithAResumableCheckpoint() throws IOException {
+		Dataset data = blobs(64, 8, 3);
+		TrainingOptions o = progressiveOptions();
+		o.totalKimg = 0.2;
+		o.snapshotKimg = 0.1;
+		Path out = dir.resolve("run");
+		int[] statuses = {0};
+		try (Trainer t = Trainer.start(tinyArch(8), o, data, out, Device.cpu())) {
+			TrainingStatus s = t.run(new TrainingListener() {
+				@Override
+				public void onStatus(TrainingStatus st) {
+					statuses[0]++;
+				}
+			}, () -> false);
+			assertTrue(s.kimg >= 0.2);
+		}
+		assertTrue(statuses[0] > 0);
+		assertTrue(Files.exists(out.resolve(Trainer.CHECKPOINT)));
+		try (java.util.stream.Stream<Path> grids = Files.list(out.resolve("grids"))) {
+			assertTrue(grids.count() >= 2);
+		}
+		assertTrue(Files.size(out.resolve("training-log.jsonl")) > 0);
+		// a checkpoint is also a model file
+		ModelFile.load(out.resolve(Trainer.CHECKPOINT), Device.cpu()).close();
+
+		// cancel after 5 steps: checkpoint written, resume picks up there
+		Path out2 = dir.resolve("cancelled");
+		int[] calls = {0};
+		try (Trainer t = Trainer.start(tinyArch(8), o, data, out2, Device.cpu())) {
+			t.run(TrainingListener.NONE, () -> ++calls[0] > 5);
+		}
+		try (Trainer r = Trainer.resume(out2.resolve(Trainer.CHECKPOINT), data, out2, Device.cpu(), 0)) {
+			assertEquals(5, r.steps());
+		}
+	}
+
+	@Test
+	void badSetupIsReportedBeforeTraining() throws IOException {
+		Dataset data = blobs(8, 8, 4);
+		Path file = dir.resolve("not-a-folder");
+		Files.write(file, new byte[] {1});
+		IOException e = assertThrows(IOException.class,
+			() -> Trainer.start(tinyArch(8), progressiveOptions(), data, file.resolve("out"), Device.cpu()));
+		assertTrue(e.getMessage().contains("cannot be written"), e.getMessage());
+		IllegalArgumentException wrong = assertThrows(IllegalArgumentException.class,
+			() -> Trainer.start(tinyArch(16), progressiveOptions(), data, dir.resolve("x"), Device.cpu()));
+		assertTrue(wrong.getMessage().contains("8²"), wrong.getMessage());
+	}
+
+	@Test
+	void scheduleFollowsTheOfficialFormula() {
+		TrainingOptions o = new TrainingOptions(); // 600 + 600 kimg per phase from 8²
+		assertEquals(2, Schedule.at(0, 5, o).lod, 0); // 32² network starts at 8²: lod 2
+		assertEquals(8, Schedule.at(0, 5, o).resolution);
+		assertEquals(2, Schedule.at(600, 5, o).lod, 1e-12);
+		assertEquals(1.5, Schedule.at(900, 5, o).lod, 1e-12); // halfway through the 16² fade-in
+		assertEquals(16, Schedule.at(900, 5, o).resolution);
+		assertEquals(1, Schedule.at(1200, 5, o).lod, 1e-12);
+		assertEquals(0, Schedule.at(5000, 5, o).lod, 0);
+		o.progressive = false;
+		assertEquals(0, Schedule.at(0, 5, o).lod, 0);
+	}
+}
