@@ -36,6 +36,23 @@ public final class Images {
 		return new Images(count, channels, height, width, d);
 	}
 
+	/** Per-pixel standard deviation over the images (one image; the paper's Figure 4 map). */
+	public Images stdMap() {
+		int per = channels * height * width;
+		float[] out = new float[per];
+		for (int j = 0; j < per; j++) {
+			double s = 0, s2 = 0;
+			for (int i = 0; i < n; i++) {
+				double v = data[i * per + j];
+				s += v;
+				s2 += v * v;
+			}
+			double mean = s / n;
+			out[j] = (float) Math.sqrt(Math.max(0, s2 / n - mean * mean));
+		}
+		return new Images(1, channels, height, width, out);
+	}
+
 	/** Concatenates image sets of equal geometry. */
 	public static Images concat(java.util.List<Images> parts) {
 		Images f = parts.get(0);

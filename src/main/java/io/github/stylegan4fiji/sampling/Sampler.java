@@ -130,7 +130,8 @@ public final class Sampler implements AutoCloseable {
 						manager.create(Arrays.copyOfRange(a, from * d, (from + b) * d), new Shape(b, d)));
 				}
 				wb = generator.truncate(params, wb, t.psi, t.cutoff);
-				NDArray img = generator.synthesize(params, wb, noise.source(config, params, b0), 0, LayerObserver.NONE);
+				// at the model's level of detail: a snapshot taken mid-growth renders what it was trained to
+				NDArray img = generator.synthesize(params, wb, noise.source(config, params, b0), model.progress.lod, LayerObserver.NONE);
 				float[] host = img.toFloatArray();
 				System.arraycopy(host, 0, out, b0 * per, host.length);
 			}
@@ -179,6 +180,21 @@ public final class Sampler implements AutoCloseable {
 		}
 		float[] w = inW ? path : mapZ(path, frames);
 		return render(broadcast(w), frames, t, noise);
+	}
+
+	/**
+	 * One latent rendered with {@code draws} different noise maps in {@code layers} (noise seeds
+	 * 1…draws there; the other layers keep the maps of noise seed 0): the paper's Figure 4, or with
+	 * a layer range, Figure 5's noise in chosen layers only.
+	 */
+	public Images noiseResample(long seed, int draws, LayerRange layers, Truncation t) {
+		if (draws < 1) throw new IllegalArgumentException("need at least one noise draw");
+		long[] noiseSeeds = new long[draws];
+		for (int i = 0; i < draws; i++) noiseSeeds[i] = i + 1;
+		float[] w = mapSeeds(new long[] {seed});
+		float[] ws = new float[draws * w.length];
+		for (int i = 0; i < draws; i++) System.arraycopy(w, 0, ws, i * w.length, w.length);
+		return render(broadcast(ws), draws, t, NoiseSpec.seeded(0).withLayers(layers, noiseSeeds));
 	}
 
 	/** One row per seed, one column per ψ (the paper's Figure 8), row-major. */
