@@ -44,6 +44,7 @@ public final class Main {
 		"           [--resume CHECKPOINT] [--device auto|cpu|gpu:N]",
 		"  generate --model FILE --out DIR [--seeds 0-15] [--psi 0.7] [--cutoff 0] [--noise const|random|none] [--device cpu]",
 		"  info     --model FILE",
+		"  macro    FILE.ijm [--arg \"key=value ...\"]   run an ImageJ macro headless with the StyleGAN commands",
 		"  demo     [--model models/fashion-mnist-32.zip] [--out out/demo] [--device auto]",
 		"           sample grids, style mixing, noise resampling and a truncation sweep (TIFF + PNG)");
 
@@ -55,13 +56,14 @@ public final class Main {
 			return;
 		}
 		try {
-			Args a = new Args(argv, 1);
+			Args a = new Args(argv, argv[0].equals("macro") ? argv.length : 1);
 			switch (argv[0]) {
 				case "prepare-fashion-mnist": prepareFashionMnist(a); break;
 				case "train": train(a); break;
 				case "generate": generate(a); break;
 				case "info": info(a); break;
 				case "demo": demo(a); break;
+				case "macro": macro(argv, a); break;
 				default: throw new IllegalArgumentException("unknown command '" + argv[0] + "'\n" + USAGE);
 			}
 		} catch (IllegalArgumentException | IOException e) {
@@ -190,6 +192,16 @@ public final class Main {
 		ImageFiles.saveTiff(ImageFiles.floatStack(img, name), out.resolve(name + ".tif"));
 		ImageFiles.savePng(ImageFiles.montage(img, cols, 1, name), out.resolve(name + ".png"));
 		System.out.println("  " + name + ": " + img.n + " image(s)");
+	}
+
+	static void macro(String[] argv, Args ignored) throws IOException {
+		if (argv.length < 2) throw new IllegalArgumentException("usage: bin/stylegan macro FILE.ijm [--arg \"key=value ...\"]");
+		Args a = new Args(argv, 2);
+		String arg = a.string("arg", "");
+		a.checkAllUsed();
+		String result = io.github.stylegan4fiji.fiji.MacroRunner.run(java.nio.file.Paths.get(argv[1]), arg);
+		if (result != null && !result.isEmpty()) System.out.println(result);
+		System.exit(0); // ImageJ may leave non-daemon threads behind
 	}
 
 	static void info(Args a) throws IOException {

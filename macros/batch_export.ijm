@@ -1,0 +1,30 @@
+// Build a synthetic dataset: one TIFF per seed, in the training data's type and range. Restartable:
+// files already written are kept and skipped.
+// Arguments: model=<file> out=<folder> seeds=<list> device=<auto|cpu|gpu:N>
+args = getArgument();
+model = arg(args, "model", "models/fashion-mnist-32.zip");
+out = arg(args, "out", "out/synthetic");
+seeds = arg(args, "seeds", "0-99");
+device = arg(args, "device", "auto");
+makeDirectories(out);
+run("Batch Export", "model=[" + model + "] output_folder=[" + out + "] seeds=" + seeds + " psi=1 cutoff=0 noise=seeded output_type=[data type and range] device=" + device + " batch_size=32");
+list = getFileList(out);
+return "" + list.length;
+
+function arg(args, key, def) {
+	parts = split(args, " ");
+	for (i = 0; i < parts.length; i++)
+		if (startsWith(parts[i], key + "=")) return substring(parts[i], lengthOf(key) + 1);
+	return def;
+}
+
+function makeDirectories(path) {
+	// File.makeDirectory creates one level only
+	parts = split(replace(path, "\\\\", "/"), "/");
+	p = "";
+	if (startsWith(path, "/")) p = "/";
+	for (i = 0; i < parts.length; i++) {
+		p = p + parts[i] + "/";
+		if (!File.exists(p)) File.makeDirectory(p);
+	}
+}

@@ -1,0 +1,35 @@
+// Generate a grid of images from seeds (truncation psi 0.7) and save the stack (TIFF) and a montage (PNG).
+// Arguments (getArgument): model=<file> out=<folder> seeds=<list> device=<auto|cpu|gpu:N>
+args = getArgument();
+model = arg(args, "model", "models/fashion-mnist-32.zip");
+out = arg(args, "out", "out/macros");
+seeds = arg(args, "seeds", "0-15");
+device = arg(args, "device", "auto");
+makeDirectories(out);
+run("Generate Images", "model=[" + model + "] seeds=" + seeds + " psi=0.7 cutoff=0 noise=const montage=true output_type=[data type and range] device=" + device);
+// two images: the stack (TIFF, for analysis) and the montage (PNG, for looking at)
+for (k = 1; k <= nImages; k++) {
+	selectImage(k);
+	if (endsWith(getTitle(), "(montage)")) saveAs("PNG", out + "/generated_montage.png");
+	else { n = nSlices; saveAs("Tiff", out + "/generated.tif"); }
+}
+close("*");
+return "" + n;
+
+function arg(args, key, def) {
+	parts = split(args, " ");
+	for (i = 0; i < parts.length; i++)
+		if (startsWith(parts[i], key + "=")) return substring(parts[i], lengthOf(key) + 1);
+	return def;
+}
+
+function makeDirectories(path) {
+	// File.makeDirectory creates one level only
+	parts = split(replace(path, "\\\\", "/"), "/");
+	p = "";
+	if (startsWith(path, "/")) p = "/";
+	for (i = 0; i < parts.length; i++) {
+		p = p + parts[i] + "/";
+		if (!File.exists(p)) File.makeDirectory(p);
+	}
+}

@@ -1,0 +1,23 @@
+// Train a StyleGAN on a folder of images (here a short, small run), then show a few samples.
+// Arguments: data=<folder> out=<folder> resolution=<n> kimg=<n> phase_kimg=<n> batch=<n> device=<auto|cpu|gpu:N>
+args = getArgument();
+data = arg(args, "data", "data/images");
+out = arg(args, "out", "out/training");
+res = arg(args, "resolution", "32");
+kimg = arg(args, "kimg", "20");
+phase = arg(args, "phase_kimg", "5");
+batch = arg(args, "batch", "16");
+width = arg(args, "fmap_base", "1024");
+device = arg(args, "device", "auto");
+run("Train StyleGAN", "image_folder=[" + data + "] output_folder=[" + out + "] resolution=" + res + " schedule=[progressive growing] kimg=" + kimg + " phase_kimg=" + phase + " batch=" + batch + " gamma=10 mixing=0.9 mirror=true snapshot_kimg=" + kimg + " fmap_base=" + width + " fmap_max=128 latent=128 fit=crop normalization=auto device=" + device);
+run("Generate Images", "model=[" + out + "/checkpoint.zip] seeds=0-7 psi=0.7 noise=const output_type=[data type and range] device=" + device);
+saveAs("Tiff", out + "/samples.tif");
+close("*");
+return "ok";
+
+function arg(args, key, def) {
+	parts = split(args, " ");
+	for (i = 0; i < parts.length; i++)
+		if (startsWith(parts[i], key + "=")) return substring(parts[i], lengthOf(key) + 1);
+	return def;
+}

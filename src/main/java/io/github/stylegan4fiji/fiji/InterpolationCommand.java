@@ -1,0 +1,47 @@
+package io.github.stylegan4fiji.fiji;
+
+import io.github.stylegan4fiji.sampling.Images;
+import io.github.stylegan4fiji.sampling.NoiseSpec;
+import io.github.stylegan4fiji.sampling.NumpyRandom;
+import io.github.stylegan4fiji.sampling.Sampler;
+import io.github.stylegan4fiji.sampling.Truncation;
+import org.scijava.command.Command;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+
+/** Frames from one seed to another: spherical in Z or linear in W; noise fixed across frames. */
+@Plugin(type = Command.class, menuPath = "Plugins>StyleGAN>Interpolation", label = "Interpolation")
+public class InterpolationCommand extends StyleGanCommand {
+
+	@Parameter(label = "From seed", min = "0")
+	private long seed_a = 0;
+
+	@Parameter(label = "To seed", min = "0")
+	private long seed_b = 1;
+
+	@Parameter(label = "Frames", min = "2")
+	private int frames = 16;
+
+	@Parameter(label = "Space", choices = {"Z (slerp)", "W (lerp)"})
+	private String space = "W (lerp)";
+
+	@Parameter(label = "Truncation psi", min = "-2", max = "2", stepSize = "0.1")
+	private double psi = 0.7;
+
+	@Override
+	protected void validate() {
+		new NumpyRandom(seed_a);
+		new NumpyRandom(seed_b);
+		if (frames < 2) throw new IllegalArgumentException("frames must be ≥ 2");
+	}
+
+	@Override
+	protected Images render(Sampler s) {
+		return s.interpolate(seed_a, seed_b, frames, space.startsWith("W"), new Truncation(psi, 0), NoiseSpec.seeded(0));
+	}
+
+	@Override
+	protected String title() {
+		return "StyleGAN interpolation " + seed_a + "-" + seed_b;
+	}
+}

@@ -1,0 +1,114 @@
+package io.github.stylegan4fiji.fiji;
+
+import ai.djl.Device;
+import ij.ImagePlus;
+import io.github.stylegan4fiji.core.Devices;
+import io.github.stylegan4fiji.core.StyleGanModel;
+import io.github.stylegan4fiji.io.ImageFiles;
+import io.github.stylegan4fiji.io.ModelFile;
+import io.github.stylegan4fiji.sampling.Images;
+import io.github.stylegan4fiji.sampling.Sampler;
+import net.imglib2.img.Img;
+import org.scijava.ItemIO;
+import org.scijava.app.StatusService;
+import org.scijava.command.ContextCommand;
+import org.scijava.log.LogService;
+import org.scijava.plugin.Parameter;
+
+import java.io.File;
+import java.io.IOException;
+import java.util.concurrent.CancellationException;
+
+/**
+ * What the sampling commands share: the model file, the device, the output type, cancel, progress
+ * and the two outputs ({@code Img} stack and {@code ImagePlus}). Subclasses only say what to render.
+ * Field names are the macro keys.
+ */
+public abstract class StyleGanCommand extends ContextCommand {
+
+	@Parameter(label = "Model file", description = "A StyleGAN model (.zip) made by Train StyleGAN", style = "open")
+	protected File model;
+
+	@Parameter(label = "Output values", description = "Model range (-1..1), or mapped back to the training data's intensities",
+		choices = {ImageConversion.FLOAT, ImageConversion.DATA, ImageConversion.DATA_FLOAT})
+	protected String output_type = ImageConversion.DATA;
+
+	@Parameter(label = "Device", description = "auto (GPU if available), cpu, or gpu:N", choices = {"auto", "cpu", "gpu:0", "gpu:1"})
+	protected String device = "auto";
+
+	@Parameter(label = "Batch size", description = "Images rendered at once (memory vs. speed)", min = "1")
+	protected int batch_size = 16;
+
+	@Parameter(label = "Make montage", description = "Also output one image of all results side by side (8-bit or RGB)")
+	protected boolean montage = false;
+
+	@Parameter(type = ItemIO.OUTPUT, label = "Montage")
+	protected ImagePlus montage_image;
+
+	@Parameter(type = ItemIO.OUTPUT, label = "Images")
+	protected Img<?> images;
+
+	@Parameter(type = ItemIO.OUTPUT, label = "Image")
+	protected ImagePlus image;
+
+	@Parameter
+	protected LogService log;
+
+	@Parameter
+	protected StatusService status;
+
+	/** What to render with the loaded model; the result becomes the outputs. */
+	protected abstract Images render(Sampler sampler) throws IOException;
+
+	/** The montage of the results; subclasses with a figure layout of their own override it. */
+	protected ImagePlus makeMontage(Sampler sampler, Images img) {
+		int cols = (int) Math.min(img.n, Math.max(1, Math.round(Math.ceil(Math.sqrt(img.n)))));
+		return ImageFiles.montage(img, cols, 1, title() + " (montage)");
+	}
+
+	/** The title of the outputs. */
+	protected abstract String title();
+
+	/** Checks the parameters before any work, throwing IllegalArgumentException with a clear message. */
+	protected void validate() {}
+
+	@Override
+	public void run() {
+		try {
+			validate();
+			Device dev = Devices.parse(device);
+			if (model == null) throw new IllegalArgumentException("no model file given");
+			try (StyleGanModel m = ModelFile.load(model.toPath(), dev); Sampler s = new Sampler(m, dev)) {
+				s.batchSize(batch_size);
+				log.info(getClass().getSimpleName() + ": " + model + " on " + s.describeDevice());
+				Images img = render(s);
+				images = ImageConversion.toImg(img, m.dataRange, output_type);
+				image = ImageConversion.toImagePlus(img, m.dataRange, output_type, title());
+				if (montage) montage_image = makeMontage(s, img);
+				status.showStatus(title() + ": done");
+			}
+		} catch (CancellationException e) {
+			cancel("Canceled");
+		} catch (IllegalArgumentException | IOException e) {
+			fail(e.getMessage());
+		}
+	}
+
+	/** Reports a problem to the user (dialog/log/macro) and marks the command as failed, with no output. */
+	protected void fail(String message) {
+		images = null;
+		image = null;
+		montage_image = null;
+		if (log != null) log.error(message);
+		if (status != null) status.showStatus("StyleGAN: " + message);
+		cancel(message);
+	}
+
+	/** A progress listener for the sampler that also honours cancel. */
+	protected java.util.function.IntConsumer progress(int total) {
+		return done -> {
+			if (isCanceled()) throw new CancellationException();
+			status.showProgress(done, total);
+		};
+	}
+}

@@ -1,0 +1,85 @@
+package io.github.stylegan4fiji.fiji;
+
+import ij.ImagePlus;
+import io.github.stylegan4fiji.io.ImageFiles;
+import io.github.stylegan4fiji.sampling.Images;
+import io.github.stylegan4fiji.sampling.LayerRange;
+import io.github.stylegan4fiji.sampling.NoiseSpec;
+import io.github.stylegan4fiji.sampling.Sampler;
+import io.github.stylegan4fiji.sampling.SeedList;
+import io.github.stylegan4fiji.sampling.Truncation;
+import org.scijava.command.Command;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The paper's Figure 3: every row seed (source A) combined with every column seed (source B), the
+ * chosen style layers taken from B. Output: the grid as a stack (row-major) and, with "Make
+ * montage", one image with the sources along the top and left.
+ */
+@Plugin(type = Command.class, menuPath = "Plugins>StyleGAN>Style Mixing", label = "Style Mixing")
+public class StyleMixingCommand extends StyleGanCommand {
+
+	@Parameter(label = "Row seeds (source A)", description = "Seeds of the rows, e.g. 1-5")
+	private String row_seeds = "1-5";
+
+	@Parameter(label = "Column seeds (source B)", description = "Seeds of the columns, e.g. 11-15")
+	private String column_seeds = "11-15";
+
+	@Parameter(label = "Styles from B", description = "coarse (4²-8²), middle (16²-32²), fine (64²+), all, or layers like 0-3")
+	private String layers = "coarse";
+
+	@Parameter(label = "Truncation psi", min = "-2", max = "2", stepSize = "0.1")
+	private double psi = 1.0;
+
+	@Parameter(label = "Noise", choices = {"const", "none", "random"})
+	private String noise = "const";
+
+	@Override
+	protected void validate() {
+		SeedList.parse(row_seeds);
+		SeedList.parse(column_seeds);
+	}
+
+	@Override
+	protected Images render(Sampler s) {
+		long[] rows = SeedList.parse(row_seeds), cols = SeedList.parse(column_seeds);
+		LayerRange range = LayerRange.parse(layers, s.model().config.numLayers());
+		NoiseSpec n = NoiseSpec.parseMode(noise);
+		Truncation t = new Truncation(psi, 0);
+		s.onProgress(progress(rows.length * cols.length));
+		return s.styleMix(rows, cols, range, t, n);
+	}
+
+	/** Figure 3 layout: blank corner, column sources along the top, row sources down the left. */
+	@Override
+	protected ImagePlus makeMontage(Sampler s, Images grid) {
+		long[] rows = SeedList.parse(row_seeds), cols = SeedList.parse(column_seeds);
+		Truncation t = new Truncation(psi, 0);
+		NoiseSpec n = NoiseSpec.parseMode(noise);
+		Images a = s.generate(rows, t, n), b = s.generate(cols, t, n);
+		int per = grid.channels * grid.height * grid.width;
+		List<Images> cells = new ArrayList<>();
+		cells.add(new Images(1, grid.channels, grid.height, grid.width, filled(per, 1f)));
+		cells.add(b);
+		for (int r = 0; r < rows.length; r++) {
+			cells.add(a.slice(r, 1));
+			cells.add(grid.slice(r * cols.length, cols.length));
+		}
+		return ImageFiles.montage(Images.concat(cells), cols.length + 1, 2, "Style mixing (" + layers + " from columns)");
+	}
+
+	private static float[] filled(int n, float v) {
+		float[] f = new float[n];
+		java.util.Arrays.fill(f, v);
+		return f;
+	}
+
+	@Override
+	protected String title() {
+		return "StyleGAN style mixing " + layers;
+	}
+}

@@ -1,0 +1,160 @@
+package io.github.stylegan4fiji.fiji.ij1;
+
+import ij.IJ;
+import ij.ImagePlus;
+import ij.Macro;
+import ij.gui.GenericDialog;
+import ij.plugin.PlugIn;
+import org.scijava.Context;
+import org.scijava.command.Command;
+import org.scijava.command.CommandInfo;
+import org.scijava.command.CommandModule;
+import org.scijava.command.CommandService;
+import org.scijava.convert.ConvertService;
+import org.scijava.module.ModuleItem;
+import org.scijava.service.Service;
+
+import java.awt.GraphicsEnvironment;
+import java.io.File;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs one of our SciJava commands from plain ImageJ 1.x (menu or macro), where no SciJava bridge
+ * exists: macro options are matched to the command's inputs by field name ({@code key=value},
+ * booleans as {@code key=true|false} or a bare {@code key}), a dialog asks when there are no options
+ * and a display is available, ImagePlus outputs are shown, text outputs are logged, and a failed
+ * command aborts the macro with its message. In Fiji the SciJava command with the same label
+ * replaces the shim.
+ */
+public abstract class CommandShim implements PlugIn {
+
+	private static Context context;
+
+	/** One SciJava context for all shims of this ImageJ session. */
+	static synchronized Context context() {
+		if (context == null) {
+			context = new Context(CommandService.class, ConvertService.class, org.scijava.log.LogService.class,
+				org.scijava.app.StatusService.class);
+		}
+		return context;
+	}
+
+	protected abstract Class<? extends Command> command();
+
+	@Override
+	public void run(String arg) {
+		CommandService cs = context().service(CommandService.class);
+		CommandInfo info = cs.getCommand(command());
+		String options = Macro.getOptions();
+		Map<String, Object> inputs = new HashMap<>();
+		if (options == null && !GraphicsEnvironment.isHeadless()) {
+			if (!askUser(info, inputs)) return;
+		} else {
+			collect(info, options == null ? "" : options, inputs);
+		}
+		try {
+			CommandModule module = cs.run(info, true, inputs).get();
+			if (module.isCanceled()) {
+				abort(info.getLabel(), module.getCancelReason());
+				return;
+			}
+			for (ModuleItem<?> out : info.outputs()) {
+				Object value = module.getOutput(out.getName());
+				if (value instanceof ImagePlus) ((ImagePlus) value).show();
+				else if (value instanceof String || value instanceof Number) IJ.log(out.getLabel() + ": " + value);
+			}
+		} catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+		} catch (java.util.concurrent.ExecutionException e) {
+			abort(info.getLabel(), String.valueOf(e.getCause()));
+		}
+	}
+
+	private static void abort(String title, String reason) {
+		String message = reason == null ? "canceled" : reason;
+		if (Macro.getOptions() != null || IJ.isMacro()) {
+			IJ.log(title + ": " + message);
+			Macro.abort(); // stops the running macro, as a failed built-in command would
+			throw new RuntimeException(Macro.MACRO_CANCELED);
+		}
+		IJ.error(title, message);
+	}
+
+	private static boolean isUserInput(ModuleItem<?> item) {
+		return !Service.class.isAssignableFrom(item.getType()) && !Context.class.isAssignableFrom(item.getType());
+	}
+
+	private void collect(CommandInfo info, String options, Map<String, Object> inputs) {
+		ConvertService convert = context().service(ConvertService.class);
+		String padded = " " + options + " ";
+		for (ModuleItem<?> item : info.inputs()) {
+			if (!isUserInput(item)) continue;
+			String key = item.getName();
+			String v = Macro.getValue(options, key, null);
+			if (v == null && item.getType() == boolean.class && padded.contains(" " + key + " ")) v = "true";
+			if (v == null) continue;
+			Object converted = item.getType() == File.class ? new File(v) : convert.convert(v, item.getType());
+			if (converted == null) throw new IllegalArgumentException(key + "=" + v + " is not a valid " + item.getType().getSimpleName());
+			inputs.put(key, converted);
+		}
+	}
+
+	/** A plain ImageJ dialog with one field per input, initialised with the command's defaults. */
+	private boolean askUser(CommandInfo info, Map<String, Object> inputs) {
+		GenericDialog gd = new GenericDialog(info.getLabel());
+		Object defaults;
+		try {
+			defaults = info.createInstance();
+		} catch (Exception e) {
+			defaults = null;
+		}
+		for (ModuleItem<?> item : info.inputs()) {
+			if (!isUserInput(item)) continue;
+			Object def = defaultValue(defaults, item.getName());
+			Class<?> t = item.getType();
+			List<?> choices = item.getChoices();
+			if (choices != null && !choices.isEmpty()) {
+				String[] c = choices.stream().map(String::valueOf).toArray(String[]::new);
+				gd.addChoice(item.getName(), c, def == null ? c[0] : String.valueOf(def));
+			} else if (t == boolean.class) {
+				gd.addCheckbox(item.getName(), Boolean.TRUE.equals(def));
+			} else if (t == int.class || t == long.class || t == double.class) {
+				gd.addStringField(item.getName(), def == null ? "0" : String.valueOf(def));
+			} else {
+				gd.addStringField(item.getName(), def == null ? "" : String.valueOf(def), 30);
+			}
+		}
+		gd.showDialog();
+		if (gd.wasCanceled()) return false;
+		StringBuilder options = new StringBuilder();
+		for (ModuleItem<?> item : info.inputs()) {
+			if (!isUserInput(item)) continue;
+			List<?> choices = item.getChoices();
+			String v;
+			if (choices != null && !choices.isEmpty()) v = gd.getNextChoice();
+			else if (item.getType() == boolean.class) v = String.valueOf(gd.getNextBoolean());
+			else v = gd.getNextString();
+			options.append(item.getName()).append("=[").append(v).append("] ");
+		}
+		collect(info, options.toString(), inputs);
+		return true;
+	}
+
+	private static Object defaultValue(Object instance, String field) {
+		if (instance == null) return null;
+		for (Class<?> c = instance.getClass(); c != null; c = c.getSuperclass()) {
+			try {
+				java.lang.reflect.Field f = c.getDeclaredField(field);
+				f.setAccessible(true);
+				return f.get(instance);
+			} catch (NoSuchFieldException e) {
+				// look in the superclass
+			} catch (IllegalAccessException e) {
+				return null;
+			}
+		}
+		return null;
+	}
+}

@@ -1,0 +1,160 @@
+package io.github.stylegan4fiji.fiji;
+
+import ij.ImagePlus;
+import io.github.stylegan4fiji.TestModels;
+import io.github.stylegan4fiji.core.StyleGanModel;
+import io.github.stylegan4fiji.io.ModelFile;
+import net.imglib2.img.Img;
+import net.imglib2.type.numeric.integer.UnsignedByteType;
+import net.imglib2.type.numeric.real.FloatType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.scijava.Context;
+import org.scijava.command.Command;
+import org.scijava.command.CommandModule;
+import org.scijava.command.CommandService;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Every command through SciJava's CommandService with a tiny 16² × 2-channel model. */
+class CommandsTest {
+
+	@TempDir
+	static Path dir;
+	static File model;
+	static Context context;
+	static CommandService commands;
+
+	@BeforeAll
+	static void setUp() throws Exception {
+		model = dir.resolve("tiny.zip").toFile();
+		try (StyleGanModel m = TestModels.tiny(16, 2)) {
+			ModelFile.save(m, model.toPath());
+		}
+		context = new Context(CommandService.class, org.scijava.app.StatusService.class, org.scijava.log.LogService.class);
+		commands = context.service(CommandService.class);
+		forgetLastUsedValues();
+	}
+
+	/** SciJava remembers each command's last inputs; tests must not depend on earlier runs. */
+	static void forgetLastUsedValues() {
+		org.scijava.prefs.PrefService prefs = context.service(org.scijava.prefs.PrefService.class);
+		for (Class<? extends Command> c : ALL) prefs.clear(c);
+	}
+
+	static final java.util.List<Class<? extends Command>> ALL = Arrays.asList(GenerateImagesCommand.class,
+		StyleMixingCommand.class, NoiseResamplingCommand.class, TruncationSweepCommand.class, InterpolationCommand.class,
+		BatchExportCommand.class, TrainCommand.class, ModelInfoCommand.class);
+
+	@org.junit.jupiter.api.BeforeEach
+	void fresh() {
+		forgetLastUsedValues();
+	}
+
+	@AfterAll
+	static void tearDown() {
+		forgetLastUsedValues();
+		context.dispose();
+	}
+
+	static CommandModule run(Class<? extends Command> c, Object... inputs) throws Exception {
+		return commands.run(c, true, inputs).get();
+	}
+
+	@Test
+	void commandsAreFoundUnderPluginsStyleGan() {
+		for (Class<? extends Command> c : ALL) {
+			assertNotNull(commands.getCommand(c), c.getSimpleName());
+			org.scijava.MenuPath path = commands.getCommand(c).getMenuPath();
+			assertEquals("Plugins", path.get(0).getName(), c.getSimpleName());
+			assertEquals("StyleGAN", path.get(1).getName(), c.getSimpleName());
+			assertEquals(commands.getCommand(c).getLabel(), path.getLeaf().getName());
+		}
+	}
+
+	@Test
+	void generateImages() throws Exception {
+		CommandModule m = run(GenerateImagesCommand.class, "model", model, "seeds", "3-5,9", "psi", 0.7, "device", "cpu",
+			"output_type", ImageConversion.FLOAT, "montage", true);
+		assertFalse(m.isCanceled(), m.getCancelReason());
+		Img<?> img = (Img<?>) m.getOutput("images");
+		assertArrayEquals(new long[] {16, 16, 2, 4}, img.dimensionsAsLongArray()); // X, Y, C, N
+		assertTrue(img.firstElement() instanceof FloatType);
+		ImagePlus imp = (ImagePlus) m.getOutput("image");
+		assertEquals(2, imp.getNChannels());
+		assertEquals(4, imp.getNFrames());
+		assertNotNull(m.getOutput("montage_image"));
+		// determinism per seed: seed 9 alone equals the 4th image
+		CommandModule one = run(GenerateImagesCommand.class, "model", model, "seeds", "9", "psi", 0.7, "device", "cpu",
+			"output_type", ImageConversion.FLOAT);
+		float[] all = (float[]) ((ImagePlus) m.getOutput("image")).getStack().getPixels(7);
+		float[] single = (float[]) ((ImagePlus) one.getOutput("image")).getStack().getPixels(1);
+		assertArrayEquals(all, single, 1e-4f);
+		// mapped to the data type: uint8 (the tiny model says so)
+		CommandModule typed = run(GenerateImagesCommand.class, "model", model, "seeds", "1", "device", "cpu",
+			"output_type", ImageConversion.DATA);
+		assertTrue(((Img<?>) typed.getOutput("images")).firstElement() instanceof UnsignedByteType);
+		assertEquals(8, ((ImagePlus) typed.getOutput("image")).getBitDepth());
+	}
+
+	@Test
+	void styleMixingNoiseSweepInterpolation() throws Exception {
+		CommandModule mix = run(StyleMixingCommand.class, "model", model, "row_seeds", "1-2", "column_seeds", "5-7",
+			"layers", "coarse", "device", "cpu", "montage", true);
+		assertEquals(6, ((Img<?>) mix.getOutput("images")).dimension(3));
+		ImagePlus montage = (ImagePlus) mix.getOutput("montage_image");
+		assertEquals(4 * 16 + 5 * 2, montage.getWidth()); // corner + 3 columns, 2-pixel gaps
+		CommandModule noise = run(NoiseResamplingCommand.class, "model", model, "seed", 4L, "draws", 5, "layers", "fine", "device", "cpu");
+		assertEquals(5, ((Img<?>) noise.getOutput("images")).dimension(3));
+		assertNotNull(noise.getOutput("std_map"));
+		CommandModule sweep = run(TruncationSweepCommand.class, "model", model, "seeds", "1-2", "psis", "1,0.5,0", "device", "cpu");
+		assertEquals(6, ((Img<?>) sweep.getOutput("images")).dimension(3));
+		CommandModule interp = run(InterpolationCommand.class, "model", model, "seed_a", 1L, "seed_b", 2L, "frames", 7, "device", "cpu");
+		assertEquals(7, ((Img<?>) interp.getOutput("images")).dimension(3));
+	}
+
+	@Test
+	void batchExportIsRestartable() throws Exception {
+		Path out = dir.resolve("export");
+		CommandModule first = run(BatchExportCommand.class, "model", model, "output_folder", out.toFile(), "seeds", "0-4",
+			"device", "cpu", "batch_size", 2);
+		assertEquals(5, first.getOutput("written"));
+		Path f = out.resolve(BatchExportCommand.fileName(3, 1.0, 0, "seeded"));
+		byte[] before = Files.readAllBytes(f);
+		Files.delete(out.resolve(BatchExportCommand.fileName(4, 1.0, 0, "seeded")));
+		CommandModule again = run(BatchExportCommand.class, "model", model, "output_folder", out.toFile(), "seeds", "0-4",
+			"device", "cpu", "batch_size", 2);
+		assertEquals(1, again.getOutput("written"));
+		assertEquals(4, again.getOutput("skipped"));
+		assertArrayEquals(before, Files.readAllBytes(f));
+		ImagePlus back = ij.IJ.openImage(f.toString());
+		assertTrue(((String) back.getProperty("Info")).contains("seed=3"));
+	}
+
+	@Test
+	void badInputGivesClearErrorsAndNoOutput() throws Exception {
+		CommandModule missing = run(GenerateImagesCommand.class, "model", new File(dir.toFile(), "nope.zip"), "device", "cpu");
+		assertTrue(missing.isCanceled());
+		assertTrue(missing.getCancelReason().contains("not found"), missing.getCancelReason());
+		assertNull(missing.getOutput("image"));
+		CommandModule seeds = run(GenerateImagesCommand.class, "model", model, "seeds", "5-x", "device", "cpu");
+		assertTrue(seeds.getCancelReason().contains("5-x"), seeds.getCancelReason());
+		CommandModule psi = run(GenerateImagesCommand.class, "model", model, "seeds", "1", "psi", 7.0, "device", "cpu");
+		assertTrue(psi.getCancelReason().contains("psi"), psi.getCancelReason());
+		CommandModule layers = run(StyleMixingCommand.class, "model", model, "layers", "0-40", "device", "cpu");
+		assertTrue(layers.getCancelReason().contains("style layers"), layers.getCancelReason());
+		Path file = dir.resolve("plain-file");
+		Files.write(file, new byte[] {1});
+		CommandModule folder = run(BatchExportCommand.class, "model", model, "output_folder", file.resolve("sub").toFile(), "device", "cpu");
+		assertTrue(folder.isCanceled());
+		CommandModule info = run(ModelInfoCommand.class, "model", model);
+		assertTrue(((String) info.getOutput("info")).contains("16×16, 2 channel(s)"));
+	}
+}
