@@ -1,5 +1,5 @@
 // Generate a grid of images from seeds (truncation psi 0.7) and save the stack (TIFF) and a montage (PNG).
-// Arguments (getArgument): model=<file> out=<folder> seeds=<list> device=<auto|cpu|gpu:N>
+// Arguments (getArgument, key=value or key=[value with spaces]): model=<file> out=<folder> seeds=<list> device=<auto|cpu|gpu:N>
 args = getArgument();
 model = arg(args, "model", "models/fashion-mnist-32.zip");
 out = arg(args, "out", "out/macros");
@@ -17,10 +17,8 @@ close("*");
 return "" + n;
 
 function arg(args, key, def) {
-	parts = split(args, " ");
-	for (i = 0; i < parts.length; i++)
-		if (startsWith(parts[i], key + "=")) return substring(parts[i], lengthOf(key) + 1);
-	return def;
+	// ImageJ's own option parser: key=value or key=[value with spaces]
+	return call("ij.Macro.getValue", args, key, def);
 }
 
 function makeDirectories(path) {

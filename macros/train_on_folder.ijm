@@ -16,8 +16,6 @@ close("*");
 return "ok";
 
 function arg(args, key, def) {
-	parts = split(args, " ");
-	for (i = 0; i < parts.length; i++)
-		if (startsWith(parts[i], key + "=")) return substring(parts[i], lengthOf(key) + 1);
-	return def;
+	// ImageJ's own option parser: key=value or key=[value with spaces]
+	return call("ij.Macro.getValue", args, key, def);
 }

@@ -138,6 +138,38 @@ class CommandsTest {
 		assertTrue(((String) back.getProperty("Info")).contains("seed=3"));
 	}
 
+	/** End to end through commands only: train on a folder, then sample from the result. */
+	@Test
+	void trainThenSampleThroughCommands() throws Exception {
+		Path data = dir.resolve("e2e-images");
+		Files.createDirectories(data);
+		io.github.stylegan4fiji.sampling.NumpyRandom r = new io.github.stylegan4fiji.sampling.NumpyRandom(9);
+		for (int i = 0; i < 16; i++) {
+			short[] px = new short[12 * 10]; // 16-bit, non-square: cropped to 8×8
+			for (int j = 0; j < px.length; j++) px[j] = (short) (1000 + r.nextInt(3000));
+			ImagePlus imp = new ImagePlus("i", new ij.process.ShortProcessor(12, 10, px, null));
+			assertTrue(new ij.io.FileSaver(imp).saveAsTiff(data.resolve("cell" + i + ".tif").toString()));
+		}
+		Path out = dir.resolve("e2e-run");
+		CommandModule train = run(TrainCommand.class, "image_folder", data.toFile(), "output_folder", out.toFile(),
+			"resolution", "8", "kimg", 0.04, "phase_kimg", 0.01, "batch", 4, "snapshot_kimg", 0.02, "fmap_base", 16,
+			"fmap_max", 8, "latent", 8, "device", "cpu");
+		assertFalse(train.isCanceled(), train.getCancelReason());
+		File trained = (File) train.getOutput("model_file");
+		assertTrue(trained.exists());
+		CommandModule gen = run(GenerateImagesCommand.class, "model", trained, "seeds", "0-3", "device", "cpu",
+			"output_type", ImageConversion.DATA);
+		Img<?> img = (Img<?>) gen.getOutput("images");
+		assertArrayEquals(new long[] {8, 8, 4}, img.dimensionsAsLongArray());
+		assertTrue(img.firstElement() instanceof net.imglib2.type.numeric.integer.UnsignedShortType, "16-bit data → 16-bit output");
+		assertEquals(4, ((Img<?>) run(StyleMixingCommand.class, "model", trained, "row_seeds", "1-2", "column_seeds", "3-4",
+			"layers", "middle", "device", "cpu").getOutput("images")).dimension(2));
+		assertEquals(3, ((Img<?>) run(NoiseResamplingCommand.class, "model", trained, "seed", 1L, "draws", 3, "layers", "all",
+			"device", "cpu").getOutput("images")).dimension(2));
+		assertEquals(3, run(BatchExportCommand.class, "model", trained, "output_folder", out.resolve("export").toFile(),
+			"seeds", "0-2", "device", "cpu").getOutput("written"));
+	}
+
 	@Test
 	void badInputGivesClearErrorsAndNoOutput() throws Exception {
 		CommandModule missing = run(GenerateImagesCommand.class, "model", new File(dir.toFile(), "nope.zip"), "device", "cpu");

@@ -1,0 +1,84 @@
+package io.github.stylegan4fiji.fiji;
+
+import ij.IJ;
+import ij.ImagePlus;
+import ij.io.FileSaver;
+import ij.process.ByteProcessor;
+import io.github.stylegan4fiji.TestModels;
+import io.github.stylegan4fiji.core.StyleGanModel;
+import io.github.stylegan4fiji.io.ModelFile;
+import io.github.stylegan4fiji.sampling.NumpyRandom;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Runs every macro in macros/ headless through ImageJ's macro interpreter, with our commands
+ * registered from plugins.config (so the IJ1 shims are what the macros call), and checks outputs.
+ */
+class MacrosTest {
+
+	@TempDir
+	static Path dir;
+	static Path model;
+
+	@BeforeAll
+	static void setUp() throws IOException {
+		model = dir.resolve("tiny model.zip"); // a space: paths must survive macro option parsing
+		try (StyleGanModel m = TestModels.tiny(16, 1)) {
+			ModelFile.save(m, model);
+		}
+	}
+
+	/** Expected output files of each shipped macro, relative to its out= folder. */
+	static final Map<String, String[]> EXPECTED = new LinkedHashMap<>();
+	static {
+		EXPECTED.put("generate_grid.ijm", new String[] {"generated.tif", "generated_montage.png"});
+		EXPECTED.put("style_mixing_figure.ijm", new String[] {"style_mixing_coarse.tif", "style_mixing_coarse.png", "style_mixing_middle.png"});
+		EXPECTED.put("noise_figure.ijm", new String[] {"noise_draws_all.tif", "noise_std_all.tif", "noise_std_coarse.tif"});
+		EXPECTED.put("batch_export.ijm", new String[] {"seed0000000000_psi1.0_noise-seeded.tif", "seed0000000005_psi1.0_noise-seeded.tif"});
+		EXPECTED.put("train_on_folder.ijm", new String[] {"checkpoint.zip", "samples.tif", "training-log.jsonl"});
+	}
+
+	@Test
+	void everyShippedMacroRunsHeadless() throws IOException {
+		List<Path> macros;
+		try (Stream<Path> s = Files.list(Paths.get("macros"))) {
+			macros = s.filter(p -> p.toString().endsWith(".ijm")).sorted().collect(Collectors.toList());
+		}
+		assertFalse(macros.isEmpty());
+		Path data = dir.resolve("images");
+		Files.createDirectories(data);
+		NumpyRandom r = new NumpyRandom(5);
+		for (int i = 0; i < 24; i++) {
+			byte[] px = new byte[8 * 8];
+			for (int j = 0; j < px.length; j++) px[j] = (byte) (r.nextDouble() < 0.3 ? 200 : 20);
+			assertTrue(new FileSaver(new ImagePlus("i", new ByteProcessor(8, 8, px))).saveAsPng(data.resolve("img" + i + ".png").toString()));
+		}
+		for (Path macro : macros) {
+			String name = macro.getFileName().toString();
+			assertTrue(EXPECTED.containsKey(name), "add the expected outputs of " + name + " to this test");
+			Path out = dir.resolve("out").resolve(name.replace(".ijm", ""));
+			String arg = "model=[" + model + "] out=[" + out + "] seeds=0-5 device=cpu data=[" + data
+				+ "] resolution=8 kimg=0.06 phase_kimg=0.02 batch=4 fmap_base=16";
+			String result = MacroRunner.run(macro, arg);
+			assertNotNull(result, name);
+			for (String f : EXPECTED.get(name)) assertTrue(Files.exists(out.resolve(f)), name + " should write " + f);
+		}
+		ImagePlus grid = IJ.openImage(dir.resolve("out/generate_grid/generated.tif").toString());
+		assertEquals(6, grid.getStackSize());
+		assertEquals(8, grid.getBitDepth()); // data type of the (uint8) training data
+	}
+}
