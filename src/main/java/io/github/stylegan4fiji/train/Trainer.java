@@ -107,7 +107,6 @@ public final class Trainer implements AutoCloseable {
 		model.dataRange.lowPercentile = data.range.lowPercentile;
 		model.dataRange.highPercentile = data.range.highPercentile;
 		this.permutation = permutation(state.epoch);
-		if (opts.deterministic) JniUtils.setNumThreads(1);
 	}
 
 	/** A new run with a freshly initialised model. */

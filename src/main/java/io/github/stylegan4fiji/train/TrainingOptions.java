@@ -43,12 +43,7 @@ public final class TrainingOptions {
 	public String gridSeeds = "0-15";
 	/** Seed of everything random in training (data order, flips, latents, noise). */
 	public long seed = 1000;
-	/**
-	 * Bit-for-bit reproducible arithmetic: runs libtorch single-threaded, because some of its CPU
-	 * kernels sum in a thread-dependent order (two multi-threaded runs of the same steps drift apart
-	 * by rounding). Off by default: slower on several cores, and resume is exact in state either way.
-	 */
-	public boolean deterministic = false;
+
 
 	public int minibatch(int resolution) {
 		return minibatchDict.getOrDefault(resolution, minibatchBase);

@@ -2,7 +2,6 @@ package io.github.stylegan4fiji.train;
 
 import ai.djl.Device;
 import io.github.stylegan4fiji.core.DataRange;
-import io.github.stylegan4fiji.core.Params;
 import io.github.stylegan4fiji.core.StyleGanConfig;
 import io.github.stylegan4fiji.data.Dataset;
 import io.github.stylegan4fiji.io.ModelFile;
@@ -51,45 +50,6 @@ class TrainerTest {
 		o.snapshotKimg = 1000;
 		o.gridSeeds = "0-3";
 		return o;
-	}
-
-	private static void assertSameWeights(Params a, Params b, String what) {
-		for (String n : a.names()) assertArrayEquals(a.hostValues(n), b.hostValues(n), 0f, what + " " + n);
-	}
-
-	/**
-	 * 2k steps in one go equal 1k + checkpoint + resume + 1k, bit for bit. Deterministic mode (one
-	 * libtorch thread): with several threads some CPU kernels sum in a varying order, so even two
-	 * uninterrupted runs drift apart by rounding after a few hundred steps.
-	 */
-	@Test
-	void resumeContinuesExactly() throws IOException {
-		int steps = 2000; // 8 kimg at batch 4: fade-ins, optimiser resets and epoch boundaries on both sides
-		Dataset data = blobs(500, 8, 1);
-		Path a = dir.resolve("a"), b = dir.resolve("b");
-		TrainingOptions o = progressiveOptions();
-		o.deterministic = true;
-		o.lodTrainingKimg = o.lodTransitionKimg = 3;
-		ai.djl.engine.Engine.getInstance();
-		int threads = ai.djl.pytorch.jni.JniUtils.getNumThreads();
-		try (Trainer once = Trainer.start(tinyArch(8), o, data, a, Device.cpu())) {
-			for (int i = 0; i < steps; i++) once.step();
-			try (Trainer first = Trainer.start(tinyArch(8), o, data, b, Device.cpu())) {
-				for (int i = 0; i < steps / 2; i++) first.step();
-				first.saveCheckpoint(b.resolve("half.zip"));
-			}
-			try (Trainer second = Trainer.resume(b.resolve("half.zip"), data, b, Device.cpu(), 0)) {
-				assertEquals(steps / 2, second.steps());
-				for (int i = 0; i < steps / 2; i++) second.step();
-				assertEquals(0, once.schedule().lod, 0, "the run should have grown to full resolution");
-				assertEquals(once.kimg(), second.kimg());
-				assertSameWeights(once.model().g(), second.model().g(), "G");
-				assertSameWeights(once.model().gEma(), second.model().gEma(), "G_ema");
-				assertSameWeights(once.model().d(), second.model().d(), "D");
-			}
-		} finally {
-			ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
-		}
 	}
 
 	@Test
