@@ -24,7 +24,8 @@ import java.util.Locale;
 
 /**
  * Trains a StyleGAN on a folder of images. Progress (kimg, losses, ETA) goes to the status bar and
- * the log; cancel stops after the current step and writes a checkpoint that "Resume from" continues.
+ * the log and, with a display, to a window with the loss plot and the latest sample grid; cancel (or
+ * the window's Stop) ends after the current step with a checkpoint that "Resume from" continues.
  */
 @Plugin(type = Command.class, menuPath = "Plugins>StyleGAN>Train StyleGAN", label = "Train StyleGAN")
 public class TrainCommand extends ContextCommand {
@@ -125,10 +126,12 @@ public class TrainCommand extends ContextCommand {
 			c.validate();
 			Path out = output_folder.toPath();
 			boolean resume = resume_from != null && !resume_from.getPath().isEmpty();
+			TrainingMonitor monitor = java.awt.GraphicsEnvironment.isHeadless() ? null : new TrainingMonitor("Train StyleGAN: " + out);
 			try (Trainer t = resume ? Trainer.resume(resume_from.toPath(), data, out, dev, kimg) : Trainer.start(c, o, data, out, dev)) {
 				t.run(new TrainingListener() {
 					@Override
 					public void onStatus(TrainingStatus s) {
+						if (monitor != null) monitor.onStatus(s);
 						status.showProgress((int) Math.round(s.kimg * 1000), (int) Math.round(s.totalKimg * 1000));
 						status.showStatus(String.format(Locale.ROOT, "StyleGAN %.1f/%.0f kimg, G %.3f D %.3f, ETA %s",
 							s.kimg, s.totalKimg, s.lossG, s.lossD, TrainingStatus.formatDuration(s.etaSeconds)));
@@ -136,10 +139,17 @@ public class TrainCommand extends ContextCommand {
 					}
 
 					@Override
+					public void onSnapshot(Path model, Path grid, TrainingStatus s) {
+						if (monitor != null) monitor.onSnapshot(model, grid, s);
+					}
+
+					@Override
 					public void onLog(String message) {
 						log.info(message);
 					}
-				}, this::isCanceled);
+				}, () -> isCanceled() || (monitor != null && monitor.stopRequested()));
+			} finally {
+				if (monitor != null) monitor.close();
 			}
 			model_file = out.resolve(Trainer.CHECKPOINT).toFile();
 		} catch (IllegalArgumentException | IOException e) {
