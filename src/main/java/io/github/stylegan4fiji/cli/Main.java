@@ -44,9 +44,7 @@ public final class Main {
 		"           [--resume CHECKPOINT] [--device auto|cpu|gpu:N]",
 		"  generate --model FILE --out DIR [--seeds 0-15] [--psi 0.7] [--cutoff 0] [--noise const|random|none] [--device cpu]",
 		"  info     --model FILE",
-		"  macro    FILE.ijm [--arg \"key=value ...\"]   run an ImageJ macro headless with the StyleGAN commands",
-		"  demo     [--model models/fashion-mnist-32.zip] [--out out/demo] [--device auto]",
-		"           sample grids, style mixing, noise resampling and a truncation sweep (TIFF + PNG)");
+		"  macro    FILE.ijm [--arg \"key=value ...\"]   run an ImageJ macro headless with the StyleGAN commands");
 
 	private Main() {}
 
@@ -62,7 +60,6 @@ public final class Main {
 				case "train": train(a); break;
 				case "generate": generate(a); break;
 				case "info": info(a); break;
-				case "demo": demo(a); break;
 				case "macro": macro(argv, a); break;
 				default: throw new IllegalArgumentException("unknown command '" + argv[0] + "'\n" + USAGE);
 			}
@@ -156,42 +153,6 @@ public final class Main {
 			ImageFiles.savePng(ImageFiles.montage(img, (int) Math.ceil(Math.sqrt(img.n)), 1, name), out.resolve(name + ".png"));
 			System.out.println("Wrote " + out.resolve(name + ".tif") + " and .png");
 		}
-	}
-
-	/** The README's main job: the paper's figures from a model, as TIFF stacks and PNG montages. */
-	static void demo(Args a) throws IOException {
-		Path modelFile = java.nio.file.Paths.get(a.string("model", "models/fashion-mnist-32.zip"));
-		Path out = java.nio.file.Paths.get(a.string("out", "out/demo"));
-		Device device = Devices.parse(a.string("device", "auto"));
-		a.checkAllUsed();
-		try (StyleGanModel m = ModelFile.load(modelFile, device); Sampler s = new Sampler(m, device)) {
-			System.out.println("Model " + modelFile + ": " + m.config.resolution + "² × " + m.config.channels
-				+ " channel(s), trained " + String.format(Locale.ROOT, "%.1f", m.progress.kimg) + " kimg; " + s.describeDevice());
-			int layers = m.config.numLayers();
-			long[] grid = SeedList.parse("0-63");
-			write(out, "uncurated_psi1.0", s.generate(grid, Truncation.NONE, NoiseSpec.constant()), 8);
-			write(out, "uncurated_psi0.7", s.generate(grid, new Truncation(0.7, 0), NoiseSpec.constant()), 8);
-			long[] rows = {101, 102, 103, 104, 105}, cols = {201, 202, 203, 204, 205};
-			for (String range : new String[] {"coarse", "middle", "fine"}) {
-				io.github.stylegan4fiji.sampling.LayerRange r = io.github.stylegan4fiji.sampling.LayerRange.parse(range, layers);
-				if (r.isEmpty()) continue;
-				write(out, "style_mixing_" + range, s.styleMix(rows, cols, r, Truncation.NONE, NoiseSpec.constant()), cols.length);
-			}
-			Images draws = s.noiseResample(7, 16, io.github.stylegan4fiji.sampling.LayerRange.all(layers), Truncation.NONE);
-			write(out, "noise_resampling", draws, 8);
-			Images std = draws.stdMap();
-			ImageFiles.saveTiff(ImageFiles.floatStack(std, "noise_std"), out.resolve("noise_std.tif"));
-			ImageFiles.savePng(ImageFiles.stretchedMontage(std, 1, 0, "noise_std"), out.resolve("noise_std.png"));
-			double[] psis = {1, 0.7, 0.5, 0, -0.5, -1};
-			write(out, "truncation_sweep", s.truncationSweep(new long[] {11, 12, 13, 14}, psis, 0, NoiseSpec.constant()), psis.length);
-			System.out.println("Wrote figures to " + out.toAbsolutePath());
-		}
-	}
-
-	private static void write(Path out, String name, Images img, int cols) throws IOException {
-		ImageFiles.saveTiff(ImageFiles.floatStack(img, name), out.resolve(name + ".tif"));
-		ImageFiles.savePng(ImageFiles.montage(img, cols, 1, name), out.resolve(name + ".png"));
-		System.out.println("  " + name + ": " + img.n + " image(s)");
 	}
 
 	static void macro(String[] argv, Args ignored) throws IOException {

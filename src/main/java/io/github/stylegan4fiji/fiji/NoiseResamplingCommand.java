@@ -12,8 +12,8 @@ import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
 /**
- * The paper's Figures 4 and 5: one latent rendered with many noise draws in the chosen layers
- * (others keep one fixed draw), plus the per-pixel standard deviation over the draws.
+ * The paper's Figures 4 and 5: one latent rendered with many noise draws in the chosen layers (the
+ * others keep one fixed draw, or get no noise at all), plus the per-pixel standard deviation.
  */
 @Plugin(type = Command.class, menuPath = "Plugins>StyleGAN>Noise Resampling", label = "Noise Resampling")
 public class NoiseResamplingCommand extends StyleGanCommand {
@@ -26,6 +26,10 @@ public class NoiseResamplingCommand extends StyleGanCommand {
 
 	@Parameter(label = "Resample noise in", description = "all, coarse, middle, fine, none, or layers like 4-7")
 	private String layers = "all";
+
+	@Parameter(label = "Other layers", description = "keep one fixed noise draw (Figure 4), or no noise at all (Figure 5)",
+		choices = {"fixed noise", "no noise"})
+	private String other_layers = "fixed noise";
 
 	@Parameter(label = "Truncation psi", min = "-2", max = "2", stepSize = "0.1")
 	private double psi = 1.0;
@@ -42,7 +46,8 @@ public class NoiseResamplingCommand extends StyleGanCommand {
 	@Override
 	protected Images render(Sampler s) {
 		s.onProgress(progress(draws));
-		Images img = s.noiseResample(seed, draws, LayerRange.parse(layers, s.model().config.numLayers()), new Truncation(psi, 0));
+		Images img = s.noiseResample(seed, draws, LayerRange.parse(layers, s.model().config.numLayers()),
+			"no noise".equals(other_layers), new Truncation(psi, 0));
 		std_map = ImageConversion.toImagePlus(img.stdMap(), s.model().dataRange, ImageConversion.FLOAT, "StyleGAN noise std (model units)");
 		std_map.resetDisplayRange();
 		return img;

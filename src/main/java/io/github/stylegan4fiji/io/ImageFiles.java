@@ -54,19 +54,6 @@ public final class ImageFiles {
 		return new ImagePlus(title, rgb ? cp : bp);
 	}
 
-	/** A grayscale montage of the first channel stretched from its minimum to its maximum. */
-	public static ImagePlus stretchedMontage(Images img, int cols, int gap, String title) {
-		float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
-		for (float v : img.data) {
-			lo = Math.min(lo, v);
-			hi = Math.max(hi, v);
-		}
-		float scale = hi > lo ? 2 / (hi - lo) : 0;
-		float[] d = new float[img.data.length];
-		for (int i = 0; i < d.length; i++) d[i] = (img.data[i] - lo) * scale - 1;
-		return montage(new Images(img.n, img.channels, img.height, img.width, d), cols, gap, title);
-	}
-
 	/** A float32 hyperstack: channels × frames (one frame per image), values in the model's range. */
 	public static ImagePlus floatStack(Images img, String title) {
 		ImageStack stack = new ImageStack(img.width, img.height);

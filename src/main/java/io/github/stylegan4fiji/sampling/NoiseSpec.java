@@ -33,6 +33,7 @@ public final class NoiseSpec {
 	public final Mode mode;
 	private final long[] sampleSeeds; // SEEDED: one per sample, or a single seed for all samples
 	private final List<LayerSeeds> overrides; // SEEDED: later entries win
+	private final LayerRange enabled;         // noise only in these layers (null = all)
 
 	/** Layers in {@code range} take their maps from {@code seeds} (one per sample, or one for all). */
 	private static final class LayerSeeds {
@@ -45,22 +46,23 @@ public final class NoiseSpec {
 		}
 	}
 
-	private NoiseSpec(Mode mode, long[] sampleSeeds, List<LayerSeeds> overrides) {
+	private NoiseSpec(Mode mode, long[] sampleSeeds, List<LayerSeeds> overrides, LayerRange enabled) {
 		this.mode = mode;
 		this.sampleSeeds = sampleSeeds;
 		this.overrides = overrides;
+		this.enabled = enabled;
 	}
 
 	public static NoiseSpec random() {
-		return new NoiseSpec(Mode.RANDOM, null, null);
+		return new NoiseSpec(Mode.RANDOM, null, null, null);
 	}
 
 	public static NoiseSpec constant() {
-		return new NoiseSpec(Mode.CONST, null, null);
+		return new NoiseSpec(Mode.CONST, null, null, null);
 	}
 
 	public static NoiseSpec none() {
-		return new NoiseSpec(Mode.NONE, null, null);
+		return new NoiseSpec(Mode.NONE, null, null, null);
 	}
 
 	/** The same seeded maps for every image of a batch. */
@@ -71,7 +73,7 @@ public final class NoiseSpec {
 	/** Image i of a batch takes its maps from noise seed {@code seeds[i]}. */
 	public static NoiseSpec perSample(long[] seeds) {
 		validate(seeds);
-		return new NoiseSpec(Mode.SEEDED, seeds.clone(), Collections.emptyList());
+		return new NoiseSpec(Mode.SEEDED, seeds.clone(), Collections.emptyList(), null);
 	}
 
 	/** Parses the mode names of the commands: random, const, none. */
@@ -95,7 +97,12 @@ public final class NoiseSpec {
 		validate(seeds);
 		List<LayerSeeds> o = new ArrayList<>(overrides);
 		o.add(new LayerSeeds(range, seeds.clone()));
-		return new NoiseSpec(mode, sampleSeeds, o);
+		return new NoiseSpec(mode, sampleSeeds, o, enabled);
+	}
+
+	/** The same noise, but only in {@code range}: no noise elsewhere (the paper's Figure 5). */
+	public NoiseSpec onlyIn(LayerRange range) {
+		return new NoiseSpec(mode, sampleSeeds, overrides, range);
 	}
 
 	private static void validate(long[] seeds) {
@@ -120,12 +127,16 @@ public final class NoiseSpec {
 
 	/** Builds the source for a batch; {@code sampleOffset} is the batch's first index in the spec. */
 	public NoiseSource source(StyleGanConfig config, Params generator, int sampleOffset) {
+		NoiseSource s;
 		switch (mode) {
-			case RANDOM: return NoiseSource.RANDOM;
+			case RANDOM: s = NoiseSource.RANDOM; break;
 			case NONE: return NoiseSource.NONE;
-			case CONST: return NoiseSource.constant(generator);
-			default: return new Seeded(config, sampleOffset);
+			case CONST: s = NoiseSource.constant(generator); break;
+			default: s = new Seeded(config, sampleOffset);
 		}
+		if (enabled == null) return s;
+		NoiseSource all = s;
+		return (layer, res, batch, m) -> enabled.contains(layer) ? all.noise(layer, res, batch, m) : null;
 	}
 
 	/** The maps of one noise seed, layer by layer (float32, row-major res×res). */

@@ -188,13 +188,22 @@ public final class Sampler implements AutoCloseable {
 	 * a layer range, Figure 5's noise in chosen layers only.
 	 */
 	public Images noiseResample(long seed, int draws, LayerRange layers, Truncation t) {
+		return noiseResample(seed, draws, layers, false, t);
+	}
+
+	/**
+	 * As {@link #noiseResample(long, int, LayerRange, Truncation)}; with {@code noiseOnlyThere} the
+	 * other layers get no noise at all (Figure 5: noise in all, fine or coarse layers only).
+	 */
+	public Images noiseResample(long seed, int draws, LayerRange layers, boolean noiseOnlyThere, Truncation t) {
 		if (draws < 1) throw new IllegalArgumentException("need at least one noise draw");
 		long[] noiseSeeds = new long[draws];
 		for (int i = 0; i < draws; i++) noiseSeeds[i] = i + 1;
 		float[] w = mapSeeds(new long[] {seed});
 		float[] ws = new float[draws * w.length];
 		for (int i = 0; i < draws; i++) System.arraycopy(w, 0, ws, i * w.length, w.length);
-		return render(broadcast(ws), draws, t, NoiseSpec.seeded(0).withLayers(layers, noiseSeeds));
+		NoiseSpec spec = NoiseSpec.seeded(0).withLayers(layers, noiseSeeds);
+		return render(broadcast(ws), draws, t, noiseOnlyThere ? spec.onlyIn(layers) : spec);
 	}
 
 	/** One row per seed, one column per ψ (the paper's Figure 8), row-major. */

@@ -45,6 +45,8 @@ class MacrosTest {
 	/** Expected output files of each shipped macro, relative to its out= folder. */
 	static final Map<String, String[]> EXPECTED = new LinkedHashMap<>();
 	static {
+		EXPECTED.put("demo_figures.ijm", new String[] {"uncurated_psi1.0.tif", "uncurated_psi0.7.png", "style_mixing_coarse.png",
+			"noise_resampling_std.tif", "noise_only_in_coarse.png", "truncation_sweep.png"});
 		EXPECTED.put("generate_grid.ijm", new String[] {"generated.tif", "generated_montage.png"});
 		EXPECTED.put("style_mixing_figure.ijm", new String[] {"style_mixing_coarse.tif", "style_mixing_coarse.png", "style_mixing_middle.png"});
 		EXPECTED.put("noise_figure.ijm", new String[] {"noise_draws_all.tif", "noise_std_all.tif", "noise_std_coarse.tif"});

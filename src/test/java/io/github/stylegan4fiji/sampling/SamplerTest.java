@@ -158,6 +158,18 @@ class SamplerTest {
 	}
 
 	@Test
+	void noiseOnlyInChosenLayers() {
+		// Figure 5: noise in no layer equals noise mode none; noise only in the coarse layers leaves
+		// the layers after them free of noise, so resampling there changes nothing in those layers
+		Images noNoise = sampler.generate(new long[] {5}, Truncation.NONE, NoiseSpec.none());
+		Images emptyRange = sampler.noiseResample(5, 2, new LayerRange(0, 0), true, Truncation.NONE);
+		assertArrayEquals(noNoise.data, emptyRange.slice(0, 1).data, 1e-5f); // batch 1 vs 2: other kernels, rounding only
+		Images coarse = sampler.noiseResample(5, 3, LayerRange.coarse(8), true, Truncation.NONE);
+		assertTrue(meanAbsDiff(coarse.slice(0, 1).data, coarse.slice(1, 1).data) > 0);
+		assertTrue(meanAbsDiff(coarse.slice(0, 1).data, noNoise.data) > 0);
+	}
+
+	@Test
 	void interpolationEndsAtTheSeeds() {
 		Images ends = sampler.generate(new long[] {4, 9}, Truncation.NONE, NoiseSpec.constant());
 		for (boolean inW : new boolean[] {false, true}) {
