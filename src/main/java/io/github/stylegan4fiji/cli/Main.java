@@ -118,7 +118,16 @@ public final class Main {
 		Trainer trainer = resume != null ? Trainer.resume(java.nio.file.Paths.get(resume), ds, out, device, kimg)
 			: Trainer.start(c, o, ds, out, device);
 		AtomicBoolean stop = new AtomicBoolean();
-		Thread hook = new Thread(() -> stop.set(true)); // Ctrl-C: finish the step, write the checkpoint
+		java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
+		// Ctrl-C / SIGTERM: finish the step, write the checkpoint, and only then let the JVM exit
+		Thread hook = new Thread(() -> {
+			stop.set(true);
+			try {
+				finished.await(10, java.util.concurrent.TimeUnit.MINUTES);
+			} catch (InterruptedException e) {
+				Thread.currentThread().interrupt();
+			}
+		});
 		Runtime.getRuntime().addShutdownHook(hook);
 		try (Trainer t = trainer) {
 			Files.write(out.resolve("training-options.json"), Json.GSON.toJson(t.options()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -133,6 +142,8 @@ public final class Main {
 					System.out.println(message);
 				}
 			}, stop::get);
+		} finally {
+			finished.countDown();
 		}
 	}
 
