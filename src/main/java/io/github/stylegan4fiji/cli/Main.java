@@ -44,6 +44,7 @@ public final class Main {
 		"           [--resume CHECKPOINT] [--device auto|cpu|gpu:N]",
 		"  generate --model FILE --out DIR [--seeds 0-15] [--psi 0.7] [--cutoff 0] [--noise const|random|none] [--device cpu]",
 		"  info     --model FILE",
+		"  export   --model CHECKPOINT --out FILE.zip   a sampling-only model (G_ema alone, a third of the size)",
 		"  macro    FILE.ijm [--arg \"key=value ...\"]   run an ImageJ macro headless with the StyleGAN commands");
 
 	private Main() {}
@@ -60,6 +61,7 @@ public final class Main {
 				case "train": train(a); break;
 				case "generate": generate(a); break;
 				case "info": info(a); break;
+				case "export": export(a); break;
 				case "macro": macro(argv, a); break;
 				default: throw new IllegalArgumentException("unknown command '" + argv[0] + "'\n" + USAGE);
 			}
@@ -174,6 +176,16 @@ public final class Main {
 		String result = io.github.stylegan4fiji.fiji.MacroRunner.run(java.nio.file.Paths.get(argv[1]), arg);
 		if (result != null && !result.isEmpty()) System.out.println(result);
 		System.exit(0); // ImageJ may leave non-daemon threads behind
+	}
+
+	static void export(Args a) throws IOException {
+		Path in = a.path("model");
+		Path out = a.path("out");
+		a.checkAllUsed();
+		try (StyleGanModel m = ModelFile.load(in, Device.cpu())) {
+			ModelFile.saveForSampling(m, out);
+		}
+		System.out.println("Wrote " + out + " (" + Files.size(out) / 1024 + " KiB, G_ema only)");
 	}
 
 	static void info(Args a) throws IOException {

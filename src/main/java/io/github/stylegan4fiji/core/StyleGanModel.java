@@ -53,7 +53,16 @@ public final class StyleGanModel implements AutoCloseable {
 	/** The averaged generator: the one to sample from. */
 	public Params gEma() { return gEma; }
 
-	public Params d() { return d; }
+	/** The discriminator; absent from sampling-only model files (see {@link #canTrain()}). */
+	public Params d() {
+		if (d == null) throw new IllegalStateException("this model file holds only the averaged generator (G_ema): it can sample but not train");
+		return d;
+	}
+
+	/** False for sampling-only files, which hold G_ema alone. */
+	public boolean canTrain() {
+		return d != null;
+	}
 
 	public NDManager manager() { return manager; }
 

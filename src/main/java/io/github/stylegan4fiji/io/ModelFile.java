@@ -58,12 +58,24 @@ public final class ModelFile {
 
 	/** Writes atomically: a temporary file in the same folder, then a rename. */
 	public static void save(StyleGanModel model, Path file) throws IOException {
-		Map<String, byte[]> extra = new LinkedHashMap<>();
-		save(model, file, extra);
+		save(model, file, new LinkedHashMap<>(), NETWORKS);
+	}
+
+	/**
+	 * A sampling-only file: G_ema alone (a third of the size), enough for every sampling command and
+	 * metric, not for training or resuming.
+	 */
+	public static void saveForSampling(StyleGanModel model, Path file) throws IOException {
+		save(model, file, new LinkedHashMap<>(), new String[] {"G_ema"});
 	}
 
 	/** As {@link #save(StyleGanModel, Path)}, with extra entries (e.g. training state) in the zip. */
 	public static void save(StyleGanModel model, Path file, Map<String, byte[]> extraEntries) throws IOException {
+		save(model, file, extraEntries, NETWORKS);
+	}
+
+	private static void save(StyleGanModel model, Path file, Map<String, byte[]> extraEntries, String[] networks)
+			throws IOException {
 		Path dir = file.toAbsolutePath().getParent();
 		if (dir != null) Files.createDirectories(dir);
 		Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".part");
@@ -77,11 +89,15 @@ public final class ModelFile {
 				m.dataRange = model.dataRange;
 				m.progress = model.progress;
 				m.networks = new LinkedHashMap<>();
-				for (String n : NETWORKS) m.networks.put(n, n + ".safetensors");
+				for (String n : networks) m.networks.put(n, n + ".safetensors");
 				put(zip, MANIFEST, Json.GSON.toJson(m).getBytes(StandardCharsets.UTF_8));
-				writeParams(zip, "G", model.g(), model.generator.parameters());
-				writeParams(zip, "G_ema", model.gEma(), model.generator.parameters());
-				writeParams(zip, "D", model.d(), model.discriminator.parameters());
+				for (String n : networks) {
+					switch (n) {
+						case "G": writeParams(zip, n, model.g(), model.generator.parameters()); break;
+						case "G_ema": writeParams(zip, n, model.gEma(), model.generator.parameters()); break;
+						default: writeParams(zip, n, model.d(), model.discriminator.parameters());
+					}
+				}
 				for (Map.Entry<String, byte[]> e : extraEntries.entrySet()) put(zip, e.getKey(), e.getValue());
 			}
 			try {
@@ -122,16 +138,19 @@ public final class ModelFile {
 			Map<String, Map<String, SafeTensors.Tensor>> sets = new LinkedHashMap<>();
 			for (String n : NETWORKS) {
 				String entry = m.networks == null ? null : m.networks.get(n);
-				if (entry == null) throw new ModelFormatException(where + ": the manifest names no '" + n + "' weights");
+				if (entry == null) {
+					if (n.equals("G_ema")) throw new ModelFormatException(where + ": the manifest names no 'G_ema' weights");
+					continue; // sampling-only file
+				}
 				sets.put(n, SafeTensors.read(readEntry(zip, entry, where), where + "!" + entry));
 			}
 			io.github.stylegan4fiji.core.Generator gen = new io.github.stylegan4fiji.core.Generator(m.config);
 			io.github.stylegan4fiji.core.Discriminator dis = new io.github.stylegan4fiji.core.Discriminator(m.config);
 			NDManager manager = Engine.getInstance().newBaseManager(device);
 			try {
-				Params g = toParams(sets.get("G"), gen.parameters(), manager, where + "!G");
 				Params gEma = toParams(sets.get("G_ema"), gen.parameters(), manager, where + "!G_ema");
-				Params d = toParams(sets.get("D"), dis.parameters(), manager, where + "!D");
+				Params g = sets.containsKey("G") ? toParams(sets.get("G"), gen.parameters(), manager, where + "!G") : gEma;
+				Params d = sets.containsKey("D") ? toParams(sets.get("D"), dis.parameters(), manager, where + "!D") : null;
 				return new StyleGanModel(m.config, m.dataRange, m.progress == null ? new TrainingProgress() : m.progress,
 					manager, g, gEma, d);
 			} catch (IOException | RuntimeException e) {

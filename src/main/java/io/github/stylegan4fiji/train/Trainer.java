@@ -139,6 +139,10 @@ public final class Trainer implements AutoCloseable {
 		State s = Json.GSON.fromJson(new String(stateJson, StandardCharsets.UTF_8), State.class);
 		if (totalKimg > 0) s.options.totalKimg = totalKimg;
 		StyleGanModel model = ModelFile.load(checkpoint, device);
+		if (!model.canTrain()) {
+			model.close();
+			throw new ModelFormatException(checkpoint + " is a sampling-only model (G_ema alone): resume from a checkpoint");
+		}
 		try {
 			Trainer t = new Trainer(model, data, outDir, s);
 			t.adamG.load(SafeTensors.read(ModelFile.readExtraEntry(checkpoint, ADAM_G_ENTRY), checkpoint + "!" + ADAM_G_ENTRY), s.adamGSteps);

@@ -60,6 +60,25 @@ class ModelFileTest {
 	}
 
 	@Test
+	void samplingOnlyFilesHoldGemaAndSampleIdentically() throws IOException {
+		Path full = dir.resolve("full.zip"), small = dir.resolve("small.zip");
+		try (StyleGanModel m = TestModels.tiny(16, 1)) {
+			ModelFile.save(m, full);
+			ModelFile.saveForSampling(m, small);
+		}
+		assertTrue(Files.size(small) < Files.size(full) / 2);
+		try (StyleGanModel a = ModelFile.load(full, Device.cpu()); StyleGanModel b = ModelFile.load(small, Device.cpu());
+				Sampler sa = new Sampler(a, Device.cpu()); Sampler sb = new Sampler(b, Device.cpu())) {
+			assertTrue(a.canTrain());
+			assertFalse(b.canTrain());
+			assertThrows(IllegalStateException.class, b::d);
+			long[] seeds = {1, 2};
+			assertArrayEquals(sa.generate(seeds, new Truncation(0.7, 0), NoiseSpec.constant()).data,
+				sb.generate(seeds, new Truncation(0.7, 0), NoiseSpec.constant()).data, 0f);
+		}
+	}
+
+	@Test
 	void officialNamesAndSafetensorsLayout() throws IOException {
 		Path file = dir.resolve("m.zip");
 		try (StyleGanModel m = TestModels.tiny(8, 1)) {
