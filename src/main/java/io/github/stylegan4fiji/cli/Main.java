@@ -45,6 +45,7 @@ public final class Main {
 		"  generate --model FILE --out DIR [--seeds 0-15] [--psi 0.7] [--cutoff 0] [--noise const|random|none] [--device cpu]",
 		"  info     --model FILE",
 		"  export   --model CHECKPOINT --out FILE.zip   a sampling-only model (G_ema alone, a third of the size)",
+		"  plot-log --log training-log.jsonl --out FILE.png   loss curves of a run",
 		"  macro    FILE.ijm [--arg \"key=value ...\"]   run an ImageJ macro headless with the StyleGAN commands");
 
 	private Main() {}
@@ -62,6 +63,7 @@ public final class Main {
 				case "generate": generate(a); break;
 				case "info": info(a); break;
 				case "export": export(a); break;
+				case "plot-log": plotLog(a); break;
 				case "macro": macro(argv, a); break;
 				default: throw new IllegalArgumentException("unknown command '" + argv[0] + "'\n" + USAGE);
 			}
@@ -186,6 +188,30 @@ public final class Main {
 			ModelFile.saveForSampling(m, out);
 		}
 		System.out.println("Wrote " + out + " (" + Files.size(out) / 1024 + " KiB, G_ema only)");
+	}
+
+	/** G and D loss and R1 over kimg from a training log, as a PNG (JFreeChart). */
+	static void plotLog(Args a) throws IOException {
+		Path log = a.path("log");
+		Path out = a.path("out");
+		a.checkAllUsed();
+		org.jfree.data.xy.XYSeries g = new org.jfree.data.xy.XYSeries("G loss"), d = new org.jfree.data.xy.XYSeries("D loss"),
+			r1 = new org.jfree.data.xy.XYSeries("R1 (mean |grad|^2)");
+		for (String line : Files.readAllLines(log)) {
+			if (line.trim().isEmpty()) continue;
+			TrainingStatus s = Json.GSON.fromJson(line, TrainingStatus.class);
+			if (Double.isFinite(s.lossG)) g.add(s.kimg, s.lossG);
+			if (Double.isFinite(s.lossD)) d.add(s.kimg, s.lossD);
+			if (Double.isFinite(s.r1)) r1.add(s.kimg, s.r1);
+		}
+		org.jfree.data.xy.XYSeriesCollection data = new org.jfree.data.xy.XYSeriesCollection();
+		data.addSeries(g);
+		data.addSeries(d);
+		data.addSeries(r1);
+		org.jfree.chart.JFreeChart chart = org.jfree.chart.ChartFactory.createXYLineChart("Training losses: " + log.getParent().getFileName(),
+			"kimg", "loss", data, org.jfree.chart.plot.PlotOrientation.VERTICAL, true, false, false);
+		org.jfree.chart.ChartUtils.saveChartAsPNG(out.toFile(), chart, 900, 450);
+		System.out.println("Wrote " + out + " (" + g.getItemCount() + " points)");
 	}
 
 	static void info(Args a) throws IOException {
