@@ -45,6 +45,19 @@ public abstract class CommandShim implements PlugIn {
 
 	@Override
 	public void run(String arg) {
+		// In plain ImageJ 1.x our jars live in ImageJ's plugin class loader; SciJava discovers its
+		// services and plugins through the thread's context class loader, so point it there.
+		Thread thread = Thread.currentThread();
+		ClassLoader previous = thread.getContextClassLoader();
+		thread.setContextClassLoader(CommandShim.class.getClassLoader());
+		try {
+			runCommand();
+		} finally {
+			thread.setContextClassLoader(previous);
+		}
+	}
+
+	private void runCommand() {
 		CommandService cs = context().service(CommandService.class);
 		CommandInfo info = cs.getCommand(command());
 		String options = Macro.getOptions();
