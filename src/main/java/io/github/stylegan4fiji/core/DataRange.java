@@ -29,6 +29,16 @@ public final class DataRange {
 		return r;
 	}
 
+	/** Takes over every field of {@code other} (the model keeps its own instance). */
+	public void copyFrom(DataRange other) {
+		pixelType = other.pixelType;
+		normalization = other.normalization;
+		low = other.low;
+		high = other.high;
+		lowPercentile = other.lowPercentile;
+		highPercentile = other.highPercentile;
+	}
+
 	/** Model value (−1…1) → data intensity, unclamped. */
 	public double toData(double modelValue) {
 		return low + (modelValue + 1) * 0.5 * (high - low);

@@ -100,12 +100,7 @@ public final class Trainer implements AutoCloseable {
 		dParams.addAll(model.d().names());
 		for (String n : gTrainable) model.g().get(n).setRequiresGradient(true);
 		for (String n : dParams) model.d().get(n).setRequiresGradient(true);
-		model.dataRange.pixelType = data.range.pixelType;
-		model.dataRange.normalization = data.range.normalization;
-		model.dataRange.low = data.range.low;
-		model.dataRange.high = data.range.high;
-		model.dataRange.lowPercentile = data.range.lowPercentile;
-		model.dataRange.highPercentile = data.range.highPercentile;
+		model.dataRange.copyFrom(data.range);
 		this.permutation = permutation(state.epoch);
 	}
 
