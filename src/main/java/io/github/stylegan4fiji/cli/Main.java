@@ -9,8 +9,15 @@ import io.github.stylegan4fiji.core.StyleGanModel;
 import io.github.stylegan4fiji.data.Dataset;
 import io.github.stylegan4fiji.data.FashionMnist;
 import io.github.stylegan4fiji.data.ImageFolder;
+import io.github.stylegan4fiji.data.LabelledImages;
 import io.github.stylegan4fiji.io.ImageFiles;
 import io.github.stylegan4fiji.io.ModelFile;
+import io.github.stylegan4fiji.metrics.CnnFeatureNetwork;
+import io.github.stylegan4fiji.metrics.FeatureNetworkTrainer;
+import io.github.stylegan4fiji.metrics.FeatureStats;
+import io.github.stylegan4fiji.metrics.MetricJob;
+import io.github.stylegan4fiji.metrics.MetricProgress;
+import io.github.stylegan4fiji.metrics.Metrics;
 import io.github.stylegan4fiji.sampling.Images;
 import io.github.stylegan4fiji.sampling.NoiseSpec;
 import io.github.stylegan4fiji.sampling.Sampler;
@@ -46,6 +53,16 @@ public final class Main {
 		"  info     --model FILE",
 		"  export   --model CHECKPOINT --out FILE.zip   a sampling-only model (G_ema alone, a third of the size)",
 		"  plot-log --log training-log.jsonl --out FILE.png   loss curves of a run",
+		"  train-feature-network --out FILE.zip (--fashion-mnist | --data LABELLED_DIR [--test-data LABELLED_DIR])",
+		"           [--resolution 32] [--epochs 4] [--batch 64] [--lr 0.001] [--seed 1] [--device auto]",
+		"           a classifier whose features the metrics use; LABELLED_DIR has one subfolder per class",
+		"  metrics  --model FILE (--data DIR | --real-stats FILE) [--metrics fid,kid,pr,ppl_wend,ls]",
+		"           [--feature-network models/fashion-mnist-classifier.zip] [--num 50000] [--ppl-samples 50000]",
+		"           [--ls-samples 200000] [--ppl-crop] [--seed 0] [--batch 64] [--psi 1] [--real-limit 0] [--recursive]",
+		"           [--save-real-stats FILE] [--cache DIR] [--out results.json] [--jsonl log.jsonl] [--device auto]",
+		"  stats    --data DIR --out FILE.stats.zip [--resolution 32] [--normalization auto] [--limit 0] [--keep 50000]",
+		"           [--feature-network FILE] [--recursive] [--device auto]   feature statistics of real images",
+		"  compare  --a FILE.stats.zip --b FILE.stats.zip [--metrics fid,kid,pr]   e.g. train vs test set (the floor)",
 		"  macro    FILE.ijm [--arg \"key=value ...\"]   run an ImageJ macro headless with the StyleGAN commands");
 
 	private Main() {}
@@ -64,6 +81,10 @@ public final class Main {
 				case "info": info(a); break;
 				case "export": export(a); break;
 				case "plot-log": plotLog(a); break;
+				case "train-feature-network": trainFeatureNetwork(a); break;
+				case "metrics": metrics(a); break;
+				case "stats": stats(a); break;
+				case "compare": compare(a); break;
 				case "macro": macro(argv, a); break;
 				default: throw new IllegalArgumentException("unknown command '" + argv[0] + "'\n" + USAGE);
 			}
@@ -149,6 +170,142 @@ public final class Main {
 		} finally {
 			finished.countDown();
 		}
+	}
+
+	static void trainFeatureNetwork(Args a) throws IOException {
+		Path out = a.path("out");
+		boolean fashion = a.flag("fashion-mnist", false);
+		String data = a.string("data", null), testData = a.string("test-data", null);
+		CnnFeatureNetwork.Config c = new CnnFeatureNetwork.Config();
+		c.resolution = a.integer("resolution", 32);
+		FeatureNetworkTrainer.Options o = new FeatureNetworkTrainer.Options();
+		o.epochs = a.integer("epochs", o.epochs);
+		o.batchSize = a.integer("batch", o.batchSize);
+		o.learningRate = a.number("lr", o.learningRate);
+		o.seed = a.integer("seed", 1);
+		int limit = a.integer("limit", 0);
+		Device device = Devices.parse(a.string("device", "auto"));
+		a.checkAllUsed();
+		if (fashion == (data != null)) throw new IllegalArgumentException("give either --fashion-mnist or --data LABELLED_DIR");
+		LabelledImages train, test = null;
+		if (fashion) {
+			train = FashionMnist.labelled(FashionMnist.DEFAULT_DIR, "train", limit);
+			test = FashionMnist.labelled(FashionMnist.DEFAULT_DIR, "t10k", 0);
+			c.training.put("data", "Fashion-MNIST train split (" + train.images.count + " images, 32×32 zero-padded)");
+		} else {
+			ImageFolder.Options folderOptions = new ImageFolder.Options();
+			folderOptions.limit = limit;
+			train = LabelledImages.loadFolder(java.nio.file.Paths.get(data), c.resolution, folderOptions, System.out::println);
+			if (testData != null)
+				test = LabelledImages.loadFolder(java.nio.file.Paths.get(testData), c.resolution, folderOptions, System.out::println);
+			c.training.put("data", data + " (" + train.images.count + " images)");
+		}
+		c.channels = train.images.channels;
+		c.classNames = train.classNames;
+		c.training.put("epochs", o.epochs);
+		c.training.put("batch_size", o.batchSize);
+		c.training.put("learning_rate", o.learningRate);
+		c.training.put("seed", o.seed);
+		long t0 = System.nanoTime();
+		try (CnnFeatureNetwork net = CnnFeatureNetwork.create(c, o.seed, device)) {
+			System.out.println("Training a feature network on " + train.images.count + " images, " + c.classNames.size()
+				+ " classes, with " + Devices.describe(device));
+			FeatureNetworkTrainer.train(net, train, o, System.out::println, () -> false);
+			c.training.put("seconds", Math.round((System.nanoTime() - t0) / 1e9));
+			c.training.put("train_accuracy", FeatureNetworkTrainer.accuracy(net, train, 256));
+			if (test != null) c.training.put("test_accuracy", FeatureNetworkTrainer.accuracy(net, test, 256));
+			net.save(out);
+			System.out.println("Wrote " + out + ": " + Json.GSON.toJson(c.training));
+		}
+	}
+
+	/** The shipped feature network, found next to the launcher (bin/../models). */
+	static Path defaultFeatureNetwork() {
+		return java.nio.file.Paths.get(System.getProperty("stylegan.root", "."), "models", "fashion-mnist-classifier.zip");
+	}
+
+	static void metrics(Args a) throws IOException {
+		MetricJob job = new MetricJob();
+		job.model = a.path("model");
+		String data = a.string("data", null), stats = a.string("real-stats", null), save = a.string("save-real-stats", null);
+		job.data = data == null ? null : java.nio.file.Paths.get(data);
+		job.realStats = stats == null ? null : java.nio.file.Paths.get(stats);
+		job.saveRealStats = save == null ? null : java.nio.file.Paths.get(save);
+		job.featureNetwork = java.nio.file.Paths.get(a.string("feature-network", defaultFeatureNetwork().toString()));
+		job.cacheDir = java.nio.file.Paths.get(a.string("cache", MetricJob.defaultCacheDir().toString()));
+		job.recursive = a.flag("recursive", false);
+		job.realLimit = a.integer("real-limit", 0);
+		job.device = Devices.parse(a.string("device", "auto"));
+		Metrics.Options o = job.options;
+		o.metrics = java.util.Arrays.asList(a.string("metrics", "fid").toLowerCase(Locale.ROOT).split("\\s*,\\s*"));
+		o.numGenerated = a.integer("num", o.numGenerated);
+		o.pplSamples = a.integer("ppl-samples", o.pplSamples);
+		o.lsSamples = a.integer("ls-samples", o.lsSamples);
+		o.pplCrop = a.flag("ppl-crop", false);
+		o.seed = a.integer("seed", 0);
+		o.batchSize = a.integer("batch", o.batchSize);
+		o.truncation = new Truncation(a.number("psi", 1), 0);
+		String out = a.string("out", null), jsonl = a.string("jsonl", null);
+		a.checkAllUsed();
+		if (data != null && stats != null) throw new IllegalArgumentException("give --data or --real-stats, not both");
+		long[] last = {0};
+		Metrics.Result r = job.run((stage, done, total) -> {
+			long now = System.nanoTime();
+			if (done == total || now - last[0] > 10_000_000_000L) {
+				last[0] = now;
+				System.out.println(stage + ": " + done + "/" + total);
+			}
+		}, System.out::println);
+		String json = Json.GSON.toJson(r);
+		System.out.print(Metrics.format(r));
+		if (out != null) {
+			Files.write(java.nio.file.Paths.get(out), json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+			System.out.println("Wrote " + out);
+		} else if (jsonl == null) {
+			System.out.println(json);
+		}
+		if (jsonl != null) {
+			Files.write(java.nio.file.Paths.get(jsonl), (Json.COMPACT.toJson(r) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8),
+				java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+			System.out.println("Appended to " + jsonl);
+		}
+	}
+
+	static void stats(Args a) throws IOException {
+		Path data = a.path("data");
+		Path out = a.path("out");
+		ImageFolder.Options io = new ImageFolder.Options();
+		io.recursive = a.flag("recursive", false);
+		io.normalization = a.string("normalization", "auto");
+		io.limit = a.integer("limit", 0);
+		int resolution = a.integer("resolution", 32), keep = a.integer("keep", 50_000);
+		Path netFile = java.nio.file.Paths.get(a.string("feature-network", defaultFeatureNetwork().toString()));
+		Device device = Devices.parse(a.string("device", "auto"));
+		a.checkAllUsed();
+		Dataset d = ImageFolder.load(data, resolution, io, System.out::println);
+		try (CnnFeatureNetwork net = CnnFeatureNetwork.load(netFile, device)) {
+			FeatureStats s = Metrics.realStats(d, data.toString(), net, keep, 64,
+				MetricProgress.NONE);
+			s.save(out);
+			System.out.println("Wrote " + out + ": " + s.info.count + " images, " + s.dimension() + "-d features of " + net.id()
+				+ ", " + s.keptCount() + " kept");
+		}
+	}
+
+	static void compare(Args a) throws IOException {
+		FeatureStats x = FeatureStats.load(a.path("a"));
+		FeatureStats y = FeatureStats.load(a.path("b"));
+		Metrics.Options o = new Metrics.Options();
+		o.metrics = java.util.Arrays.asList(a.string("metrics", "fid").toLowerCase(Locale.ROOT).split("\\s*,\\s*"));
+		a.checkAllUsed();
+		o.validate();
+		Metrics.Result r = new Metrics.Result();
+		try (ai.djl.ndarray.NDManager m = ai.djl.engine.Engine.getInstance().newBaseManager(Device.cpu())) {
+			Metrics.compareStats(x, y, o, m, r);
+		}
+		r.details.put("a", x.info.source + " (" + x.info.count + " images)");
+		r.details.put("b", y.info.source + " (" + y.info.count + " images)");
+		System.out.println(Json.GSON.toJson(r));
 	}
 
 	static void generate(Args a) throws IOException {

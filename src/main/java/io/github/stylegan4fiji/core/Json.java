@@ -12,5 +12,11 @@ public final class Json {
 		.setPrettyPrinting()
 		.create();
 
+	/** The same dialect on one line (JSON Lines logs). */
+	public static final Gson COMPACT = new GsonBuilder()
+		.setFieldNamingPolicy(FieldNamingPolicy.LOWER_CASE_WITH_UNDERSCORES)
+		.serializeSpecialFloatingPointValues()
+		.create();
+
 	private Json() {}
 }

@@ -31,6 +31,52 @@ public final class Dataset {
 		this.sources = sources == null ? Collections.emptyList() : sources;
 	}
 
+	/** The images of several datasets of the same shape, in order; the first one's data range. */
+	public static Dataset concat(List<Dataset> parts) {
+		Dataset first = parts.get(0);
+		int total = 0;
+		for (Dataset d : parts) {
+			if (d.channels != first.channels || d.resolution != first.resolution)
+				throw new IllegalArgumentException("cannot combine " + d.channels + "-channel " + d.resolution + "² images with "
+					+ first.channels + "-channel " + first.resolution + "² ones");
+			if (!d.range.pixelType.equals(first.range.pixelType))
+				throw new IllegalArgumentException("cannot combine " + d.range.pixelType + " with " + first.range.pixelType + " images");
+			total += d.count;
+		}
+		float[] pixels = new float[total * first.imageSize()];
+		List<String> sources = new java.util.ArrayList<>();
+		int at = 0;
+		for (Dataset d : parts) {
+			System.arraycopy(d.pixels, 0, pixels, at, d.pixels.length);
+			at += d.pixels.length;
+			sources.addAll(d.sources);
+		}
+		return new Dataset(pixels, total, first.channels, first.resolution, first.range, sources);
+	}
+
+	/** Images {@code from … from+count−1} (shares nothing with this dataset). */
+	public Dataset subset(int from, int count) {
+		float[] p = java.util.Arrays.copyOfRange(pixels, from * imageSize(), (from + count) * imageSize());
+		return new Dataset(p, count, channels, resolution, range, sources.isEmpty() ? null : sources.subList(from, from + count));
+	}
+
+	/** SHA-256 of shape, data range and pixels: the cache key of statistics computed from these images. */
+	public String contentHash() {
+		java.security.MessageDigest md = io.github.stylegan4fiji.io.Hashes.sha256();
+		md.update((count + "x" + channels + "x" + resolution + " " + range.pixelType + " " + range.low + " " + range.high)
+			.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+		java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(1 << 16);
+		for (float v : pixels) {
+			if (!buf.hasRemaining()) {
+				md.update(buf.array(), 0, buf.position());
+				buf.clear();
+			}
+			buf.putFloat(v);
+		}
+		md.update(buf.array(), 0, buf.position());
+		return io.github.stylegan4fiji.io.Hashes.hex(md.digest());
+	}
+
 	public int imageSize() {
 		return channels * resolution * resolution;
 	}

@@ -35,6 +35,43 @@ public final class FashionMnist {
 		}
 	}
 
+	/** The ten class names, in label order. */
+	public static final java.util.List<String> CLASSES = java.util.Arrays.asList(
+		"T-shirt_top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle_boot");
+
+	/** Reads an idx1 label file. */
+	public static int[] readLabels(Path idxGz) throws IOException {
+		try (InputStream raw = Files.newInputStream(idxGz);
+				DataInputStream in = new DataInputStream(new GZIPInputStream(raw, 1 << 16))) {
+			int magic = in.readInt();
+			if (magic != 0x00000801) throw new IOException(idxGz + " is not an idx1 label file (magic " + Integer.toHexString(magic) + ")");
+			int[] labels = new int[in.readInt()];
+			for (int i = 0; i < labels.length; i++) labels[i] = in.readUnsignedByte();
+			return labels;
+		}
+	}
+
+	/**
+	 * {@code split} with its labels straight from the idx files, padded to 32×32 exactly as
+	 * {@link #exportFolder} writes it (8-bit range ↦ [−1, 1]).
+	 */
+	public static LabelledImages labelled(Path sourceDir, String split, int limit) throws IOException {
+		Path file = sourceDir.resolve(split + "-images-idx3-ubyte.gz");
+		if (!Files.exists(file))
+			throw new IOException(file + " not found: install the Debian package dataset-fashion-mnist");
+		byte[][] images = readImages(file);
+		int[] labels = readLabels(sourceDir.resolve(split + "-labels-idx1-ubyte.gz"));
+		int n = limit > 0 ? Math.min(limit, images.length) : images.length;
+		float[] pixels = new float[n * 32 * 32];
+		java.util.Arrays.fill(pixels, -1f);
+		for (int i = 0; i < n; i++)
+			for (int y = 0; y < 28; y++)
+				for (int x = 0; x < 28; x++)
+					pixels[i * 1024 + (y + 2) * 32 + x + 2] = (images[i][y * 28 + x] & 0xFF) / 127.5f - 1f;
+		Dataset d = new Dataset(pixels, n, 1, 32, io.github.stylegan4fiji.core.DataRange.ofType("uint8"), null);
+		return new LabelledImages(d, java.util.Arrays.copyOf(labels, n), CLASSES);
+	}
+
 	/**
 	 * Writes {@code split} ("train" or "t10k") to {@code out} as 32×32 PNGs named by index; files
 	 * that exist are kept. Returns the number of images.

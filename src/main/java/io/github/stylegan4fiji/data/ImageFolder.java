@@ -36,6 +36,11 @@ public final class ImageFolder {
 		/** auto (type range for 8-bit/RGB, percentiles otherwise), type, percentile, minmax. */
 		public String normalization = "auto";
 		public double lowPercentile = 0.1, highPercentile = 99.9;
+		/**
+		 * A fixed mapping (e.g. a trained model's, so that real images for metrics are scaled the way
+		 * its training data were); overrides {@link #normalization} when set.
+		 */
+		public DataRange fixedRange = null;
 		/** Skip unreadable or inconsistent files (reported) instead of failing. */
 		public boolean skipBad = false;
 		/** Stop after this many images (0 = all). */
@@ -169,6 +174,14 @@ public final class ImageFolder {
 	}
 
 	static DataRange chooseRange(List<float[]> images, String pixelType, Options o) {
+		if (o.fixedRange != null) {
+			if (!o.fixedRange.pixelType.equals(pixelType))
+				throw new IllegalArgumentException("the images are " + pixelType + " but the model was trained on "
+					+ o.fixedRange.pixelType + " data");
+			DataRange r = new DataRange();
+			r.copyFrom(o.fixedRange);
+			return r;
+		}
 		String mode = o.normalization;
 		if ("auto".equals(mode)) mode = "uint8".equals(pixelType) ? "type" : "percentile";
 		DataRange r = DataRange.ofType(pixelType);

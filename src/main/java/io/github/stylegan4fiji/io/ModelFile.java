@@ -13,20 +13,14 @@ import io.github.stylegan4fiji.core.StyleGanConfig;
 import io.github.stylegan4fiji.core.StyleGanModel;
 import io.github.stylegan4fiji.core.TrainingProgress;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
@@ -76,44 +70,26 @@ public final class ModelFile {
 
 	private static void save(StyleGanModel model, Path file, Map<String, byte[]> extraEntries, String[] networks)
 			throws IOException {
-		Path dir = file.toAbsolutePath().getParent();
-		if (dir != null) Files.createDirectories(dir);
-		Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".part");
-		try {
-			try (OutputStream os = Files.newOutputStream(tmp); ZipOutputStream zip = new ZipOutputStream(os)) {
-				Manifest m = new Manifest();
-				m.format = FORMAT;
-				m.formatVersion = FORMAT_VERSION;
-				m.createdBy = "StyleGAN for Fiji";
-				m.config = model.config;
-				m.dataRange = model.dataRange;
-				m.progress = model.progress;
-				m.networks = new LinkedHashMap<>();
-				for (String n : networks) m.networks.put(n, n + ".safetensors");
-				put(zip, MANIFEST, Json.GSON.toJson(m).getBytes(StandardCharsets.UTF_8));
-				for (String n : networks) {
-					switch (n) {
-						case "G": writeParams(zip, n, model.g(), model.generator.parameters()); break;
-						case "G_ema": writeParams(zip, n, model.gEma(), model.generator.parameters()); break;
-						default: writeParams(zip, n, model.d(), model.discriminator.parameters());
-					}
+		ZipFiles.writeAtomically(file, zip -> {
+			Manifest m = new Manifest();
+			m.format = FORMAT;
+			m.formatVersion = FORMAT_VERSION;
+			m.createdBy = "StyleGAN for Fiji";
+			m.config = model.config;
+			m.dataRange = model.dataRange;
+			m.progress = model.progress;
+			m.networks = new LinkedHashMap<>();
+			for (String n : networks) m.networks.put(n, n + ".safetensors");
+			ZipFiles.put(zip, MANIFEST, Json.GSON.toJson(m).getBytes(StandardCharsets.UTF_8));
+			for (String n : networks) {
+				switch (n) {
+					case "G": writeParams(zip, n, model.g(), model.generator.parameters()); break;
+					case "G_ema": writeParams(zip, n, model.gEma(), model.generator.parameters()); break;
+					default: writeParams(zip, n, model.d(), model.discriminator.parameters());
 				}
-				for (Map.Entry<String, byte[]> e : extraEntries.entrySet()) put(zip, e.getKey(), e.getValue());
 			}
-			try {
-				Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-			} catch (AtomicMoveNotSupportedException e) {
-				Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-			}
-		} finally {
-			Files.deleteIfExists(tmp);
-		}
-	}
-
-	private static void put(ZipOutputStream zip, String name, byte[] data) throws IOException {
-		zip.putNextEntry(new ZipEntry(name));
-		zip.write(data);
-		zip.closeEntry();
+			for (Map.Entry<String, byte[]> e : extraEntries.entrySet()) ZipFiles.put(zip, e.getKey(), e.getValue());
+		});
 	}
 
 	private static void writeParams(ZipOutputStream zip, String network, Params p, List<ParamSpec> specs)
@@ -209,25 +185,8 @@ public final class ModelFile {
 		return m;
 	}
 
-	/** Reads an entry fully and checks its CRC (ZipFile itself does not for every entry). */
 	static byte[] readEntry(ZipFile zip, String name, String where) throws IOException {
-		ZipEntry e = zip.getEntry(name);
-		if (e == null) throw new ModelFormatException(where + ": entry '" + name + "' is missing");
-		ByteArrayOutputStream bos = new ByteArrayOutputStream(e.getSize() > 0 ? (int) Math.min(e.getSize(), Integer.MAX_VALUE - 16) : 1 << 16);
-		CRC32 crc = new CRC32();
-		try (InputStream in = zip.getInputStream(e)) {
-			byte[] buf = new byte[1 << 16];
-			int r;
-			while ((r = in.read(buf)) > 0) {
-				crc.update(buf, 0, r);
-				bos.write(buf, 0, r);
-			}
-		} catch (java.io.EOFException | java.util.zip.ZipException ex) {
-			throw new ModelFormatException(where + ": entry '" + name + "' is truncated or corrupted", ex);
-		}
-		if (e.getCrc() != -1 && crc.getValue() != e.getCrc())
-			throw new ModelFormatException(where + ": entry '" + name + "' is corrupted (checksum mismatch)");
-		return bos.toByteArray();
+		return ZipFiles.readEntry(zip, name, where);
 	}
 
 	private static Params toParams(Map<String, SafeTensors.Tensor> tensors, List<ParamSpec> specs, NDManager manager,

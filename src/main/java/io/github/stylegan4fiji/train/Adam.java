@@ -16,7 +16,7 @@ import java.util.Map;
  * θ ← θ − lr·√(1−β2ᵗ)/(1−β1ᵗ) · m/(√v + ε). Updates run in place with grad mode off. The state
  * (m, v, t) is saved with checkpoints so a resumed run continues exactly.
  */
-final class Adam implements AutoCloseable {
+public final class Adam implements AutoCloseable {
 
 	private final double beta1, beta2, eps;
 	private final NDManager manager;
@@ -24,7 +24,7 @@ final class Adam implements AutoCloseable {
 	private final Map<String, NDArray> v = new LinkedHashMap<>();
 	private long t;
 
-	Adam(NDManager parent, double beta1, double beta2, double eps) {
+	public Adam(NDManager parent, double beta1, double beta2, double eps) {
 		this.manager = parent.newSubManager();
 		this.beta1 = beta1;
 		this.beta2 = beta2;
@@ -36,7 +36,7 @@ final class Adam implements AutoCloseable {
 	}
 
 	/** One update of {@code names} in {@code p} from their gradients, which are then zeroed. */
-	void step(Params p, List<String> names, double lr) {
+	public void step(Params p, List<String> names, double lr) {
 		t++;
 		double lrT = lr * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t));
 		for (String name : names) {

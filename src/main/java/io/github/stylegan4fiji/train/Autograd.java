@@ -9,22 +9,22 @@ import ai.djl.pytorch.jni.JniUtils;
  * gradient of the engine): backward of a scalar, zeroing chosen gradients, switching grad mode.
  * PyTorch-specific, like the rest of the project.
  */
-final class Autograd {
+public final class Autograd {
 
 	private Autograd() {}
 
-	static void gradMode(boolean on) {
+	public static void gradMode(boolean on) {
 		JniUtils.setGradMode(on);
 	}
 
 	/** Back-propagates a scalar (first order: no graph is kept for the gradients). */
-	static void backward(NDArray scalar) {
+	public static void backward(NDArray scalar) {
 		NDArray ones = scalar.onesLike();
 		JniUtils.backward((PtNDArray) scalar, (PtNDArray) ones, false, false);
 		ones.close();
 	}
 
-	static void zeroGrad(NDArray tensor) {
+	public static void zeroGrad(NDArray tensor) {
 		JniUtils.zeroGrad((PtNDArray) tensor);
 	}
 }

@@ -398,7 +398,7 @@ public final class Trainer implements AutoCloseable {
 					windowStart = now;
 					windowKimg = kimg();
 					status = status(secPerKimg, 1000 / secPerKimg);
-					log.write(Json.GSON.toJson(status).replace("\n", "").replaceAll(" +", " ") + "\n");
+					log.write(Json.COMPACT.toJson(status) + "\n");
 					log.flush();
 					listener.onStatus(status);
 				}

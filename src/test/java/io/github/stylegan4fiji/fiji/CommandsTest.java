@@ -51,7 +51,7 @@ class CommandsTest {
 
 	static final java.util.List<Class<? extends Command>> ALL = Arrays.asList(GenerateImagesCommand.class,
 		StyleMixingCommand.class, NoiseResamplingCommand.class, TruncationSweepCommand.class, InterpolationCommand.class,
-		BatchExportCommand.class, TrainCommand.class, ModelInfoCommand.class);
+		BatchExportCommand.class, TrainCommand.class, ModelInfoCommand.class, ComputeMetricsCommand.class);
 
 	@org.junit.jupiter.api.BeforeEach
 	void fresh() {
@@ -171,6 +171,25 @@ class CommandsTest {
 	}
 
 	@Test
+	void computeMetricsWithoutRealImages() throws Exception {
+		// the shipped classifier takes one channel: a 2-channel model is refused up front with the reason;
+		// PPL and LS need no real images
+		File net = new File("models/fashion-mnist-classifier.zip");
+		CommandModule refused = run(ComputeMetricsCommand.class, "model", model, "feature_network", net, "metrics", "ppl_wend",
+			"ppl_pairs", 4, "device", "cpu");
+		assertTrue(refused.getCancelReason().contains("channels"), refused.getCancelReason());
+		Path oneChannel = dir.resolve("one-channel.zip");
+		try (StyleGanModel m = TestModels.tiny(16, 1)) {
+			ModelFile.save(m, oneChannel);
+		}
+		CommandModule ok = run(ComputeMetricsCommand.class, "model", oneChannel.toFile(), "feature_network", net,
+			"metrics", "ppl_wend,ppl_zfull,ls", "ppl_pairs", 6, "ls_samples", 40, "batch_size", 8, "device", "cpu");
+		assertFalse(ok.isCanceled(), ok.getCancelReason());
+		String results = (String) ok.getOutput("results");
+		for (String key : new String[] {"ppl_wend", "ppl_zfull", "ls_z", "ls_w"}) assertTrue(results.contains(key + " = "), results);
+	}
+
+	@Test
 	void badInputGivesClearErrorsAndNoOutput() throws Exception {
 		CommandModule missing = run(GenerateImagesCommand.class, "model", new File(dir.toFile(), "nope.zip"), "device", "cpu");
 		assertTrue(missing.isCanceled());
@@ -186,6 +205,11 @@ class CommandsTest {
 		Files.write(file, new byte[] {1});
 		CommandModule folder = run(BatchExportCommand.class, "model", model, "output_folder", file.resolve("sub").toFile(), "device", "cpu");
 		assertTrue(folder.isCanceled());
+		File net = new File("models/fashion-mnist-classifier.zip");
+		CommandModule noReals = run(ComputeMetricsCommand.class, "model", model, "feature_network", net, "metrics", "fid", "device", "cpu");
+		assertTrue(noReals.getCancelReason().contains("real images"), noReals.getCancelReason());
+		CommandModule unknown = run(ComputeMetricsCommand.class, "model", model, "feature_network", net, "metrics", "fid,is", "device", "cpu");
+		assertTrue(unknown.getCancelReason().contains("'is'"), unknown.getCancelReason());
 		CommandModule info = run(ModelInfoCommand.class, "model", model);
 		assertTrue(((String) info.getOutput("info")).contains("16×16, 2 channel(s)"));
 	}

@@ -51,6 +51,7 @@ class MacrosTest {
 		EXPECTED.put("style_mixing_figure.ijm", new String[] {"style_mixing_coarse.tif", "style_mixing_coarse.png", "style_mixing_middle.png"});
 		EXPECTED.put("noise_figure.ijm", new String[] {"noise_draws_all.tif", "noise_std_all.tif", "noise_std_coarse.tif"});
 		EXPECTED.put("batch_export.ijm", new String[] {"seed0000000000_psi1.0_noise-seeded.tif", "seed0000000005_psi1.0_noise-seeded.tif"});
+		EXPECTED.put("compute_metrics.ijm", new String[] {"metrics.json"});
 		EXPECTED.put("train_on_folder.ijm", new String[] {"checkpoint.zip", "samples.tif", "training-log.jsonl"});
 	}
 
@@ -69,16 +70,26 @@ class MacrosTest {
 			for (int j = 0; j < px.length; j++) px[j] = (byte) (r.nextDouble() < 0.3 ? 200 : 20);
 			assertTrue(new FileSaver(new ImagePlus("i", new ByteProcessor(8, 8, px))).saveAsPng(data.resolve("img" + i + ".png").toString()));
 		}
+		Path reals16 = dir.resolve("images16"); // real images at the test model's resolution
+		Files.createDirectories(reals16);
+		for (int i = 0; i < 40; i++) {
+			byte[] px = new byte[16 * 16];
+			for (int j = 0; j < px.length; j++) px[j] = (byte) (r.nextDouble() < 0.3 ? 200 : 20);
+			assertTrue(new FileSaver(new ImagePlus("i", new ByteProcessor(16, 16, px))).saveAsPng(reals16.resolve("r" + i + ".png").toString()));
+		}
 		for (Path macro : macros) {
 			String name = macro.getFileName().toString();
 			assertTrue(EXPECTED.containsKey(name), "add the expected outputs of " + name + " to this test");
 			Path out = dir.resolve("out").resolve(name.replace(".ijm", ""));
 			String arg = "model=[" + model + "] out=[" + out + "] seeds=0-5 device=cpu data=[" + data
-				+ "] resolution=8 kimg=0.06 phase_kimg=0.02 batch=4 fmap_base=16";
+				+ "] resolution=8 kimg=0.06 phase_kimg=0.02 batch=4 fmap_base=16"
+				+ " real_images=[" + reals16 + "] feature_network=[models/fashion-mnist-classifier.zip] num=48 ppl_pairs=8";
 			String result = MacroRunner.run(macro, arg);
 			assertNotNull(result, name);
 			for (String f : EXPECTED.get(name)) assertTrue(Files.exists(out.resolve(f)), name + " should write " + f);
 		}
+		String metrics = new String(Files.readAllBytes(dir.resolve("out/compute_metrics/metrics.json")), java.nio.charset.StandardCharsets.UTF_8);
+		for (String key : new String[] {"\"fid\"", "\"kid\"", "\"precision\"", "\"ppl_wend\""}) assertTrue(metrics.contains(key), metrics);
 		ImagePlus grid = IJ.openImage(dir.resolve("out/generate_grid/generated.tif").toString());
 		assertEquals(6, grid.getStackSize());
 		assertEquals(8, grid.getBitDepth()); // data type of the (uint8) training data
