@@ -49,6 +49,7 @@ public final class Main {
 		"           [--fmap-base 1024] [--fmap-max 128] [--latent 128] [--mapping-layers 8]",
 		"           [--fit crop|pad|resize] [--normalization auto|type|percentile|minmax] [--recursive] [--skip-bad]",
 		"           [--resume CHECKPOINT] [--device auto|cpu|gpu:N]",
+		"           [--metrics-kimg 0] [--metrics fid] [--metrics-images 5000] [--metrics-network FILE]   metrics during training",
 		"  generate --model FILE --out DIR [--seeds 0-15] [--psi 0.7] [--cutoff 0] [--noise const|random|none] [--device cpu]",
 		"  info     --model FILE",
 		"  export   --model CHECKPOINT --out FILE.zip   a sampling-only model (G_ema alone, a third of the size)",
@@ -134,6 +135,10 @@ public final class Main {
 		o.gEmaKimg = a.number("ema-kimg", 10);
 		o.snapshotKimg = a.number("snapshot-kimg", 10);
 		o.seed = a.integer("seed", 1000);
+		o.metricsKimg = a.number("metrics-kimg", 0);
+		o.metricsFeatureNetwork = a.string("metrics-network", o.metricsKimg > 0 ? defaultFeatureNetwork().toString() : null);
+		o.metrics = a.string("metrics", o.metrics);
+		o.metricsImages = a.integer("metrics-images", o.metricsImages);
 		a.checkAllUsed();
 
 		Dataset ds = ImageFolder.load(data, c.resolution, io, System.out::println);

@@ -90,6 +90,13 @@ public class TrainCommand extends ContextCommand {
 	@Parameter(label = "Device", choices = {"auto", "cpu", "gpu:0", "gpu:1"})
 	private String device = "auto";
 
+	@Parameter(label = "FID every (kimg)", min = "0", description = "FID of G_ema against the training images at snapshots (0 = off)")
+	private double metrics_kimg = 0;
+
+	@Parameter(label = "Feature network for FID", required = false, style = "open",
+		description = "Built-in classifier file, e.g. models/fashion-mnist-classifier.zip")
+	private File metrics_network;
+
 	@Parameter(type = ItemIO.OUTPUT, label = "Model file")
 	private File model_file;
 
@@ -114,6 +121,8 @@ public class TrainCommand extends ContextCommand {
 			o.mixingProb = mixing;
 			o.mirror = mirror;
 			o.snapshotKimg = snapshot_kimg;
+			o.metricsKimg = metrics_kimg;
+			o.metricsFeatureNetwork = metrics_network == null || metrics_network.getPath().isEmpty() ? null : metrics_network.getPath();
 			o.validate();
 			ImageFolder.Options io = new ImageFolder.Options();
 			io.fit = ImageFolder.Fit.valueOf(fit.toUpperCase(Locale.ROOT));

@@ -22,6 +22,10 @@ import io.github.stylegan4fiji.io.ImageFiles;
 import io.github.stylegan4fiji.io.ModelFile;
 import io.github.stylegan4fiji.io.ModelFormatException;
 import io.github.stylegan4fiji.io.SafeTensors;
+import io.github.stylegan4fiji.metrics.CnnFeatureNetwork;
+import io.github.stylegan4fiji.metrics.FeatureStats;
+import io.github.stylegan4fiji.metrics.MetricProgress;
+import io.github.stylegan4fiji.metrics.Metrics;
 import io.github.stylegan4fiji.sampling.Images;
 import io.github.stylegan4fiji.sampling.NumpyRandom;
 import io.github.stylegan4fiji.sampling.Sampler;
@@ -78,6 +82,10 @@ public final class Trainer implements AutoCloseable {
 	private final List<String> gTrainable = new ArrayList<>();
 	private final List<String> dParams = new ArrayList<>();
 	private final long[] gridSeeds;
+	/** Metrics during training: loaded at the first evaluation, real statistics computed once. */
+	private CnnFeatureNetwork metricsNet;
+	private FeatureStats metricsReals;
+	private long lastMetricsInterval = -1;
 	private int[] permutation;
 	private double lastLossG, lastLossD;
 
@@ -427,6 +435,42 @@ public final class Trainer implements AutoCloseable {
 		ImageFiles.savePng(ImageFiles.montage(grid, cols, 1, "grid " + tag), png);
 		listener.onSnapshot(snap, png, status);
 		listener.onLog("Snapshot " + snap.getFileName() + " and " + png.getFileName());
+		if (opts.metricsKimg > 0) {
+			long interval = (long) Math.floor(kimg() / opts.metricsKimg + 1e-9);
+			if (interval > lastMetricsInterval || kimg() >= opts.totalKimg) {
+				lastMetricsInterval = interval;
+				evaluate(listener);
+			}
+		}
+	}
+
+	/** Metrics of G_ema against the training images, appended to metrics.jsonl. */
+	private void evaluate(TrainingListener listener) throws IOException {
+		long t0 = System.nanoTime();
+		Metrics.Options mo = new Metrics.Options();
+		mo.metrics = java.util.Arrays.asList(opts.metrics.trim().toLowerCase(Locale.ROOT).split("\\s*,\\s*"));
+		mo.numGenerated = opts.metricsImages;
+		mo.pplSamples = opts.metricsImages;
+		mo.lsSamples = opts.metricsImages;
+		mo.maxKept = Math.min(mo.maxKept, opts.metricsImages);
+		if (metricsNet == null) {
+			metricsNet = CnnFeatureNetwork.load(java.nio.file.Paths.get(opts.metricsFeatureNetwork), model.device());
+			metricsNet.checkCompatible(model.config.channels, model.config.resolution);
+		}
+		if (metricsReals == null && mo.needsReals())
+			metricsReals = Metrics.realStats(data, "training images", metricsNet, mo.maxKept, 64,
+				MetricProgress.NONE);
+		Metrics.Result r;
+		try (Sampler s = sampler()) {
+			r = Metrics.compute(s.batchSize(64), metricsNet, metricsReals, mo,
+				MetricProgress.NONE);
+		}
+		r.details.put("kimg", kimg());
+		r.details.put("seconds", (System.nanoTime() - t0) / 1e9);
+		Files.write(outDir.resolve("metrics.jsonl"), (Json.COMPACT.toJson(r) + "\n").getBytes(StandardCharsets.UTF_8),
+			StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+		listener.onLog(String.format(Locale.ROOT, "Metrics at %.1f kimg: %s", kimg(),
+			Metrics.format(r).trim().replace("\n", ", ")));
 	}
 
 	private TrainingStatus status(double secPerKimg, double imagesPerSec) {
@@ -456,6 +500,7 @@ public final class Trainer implements AutoCloseable {
 
 	@Override
 	public void close() {
+		if (metricsNet != null) metricsNet.close();
 		adamG.close();
 		adamD.close();
 		model.close();

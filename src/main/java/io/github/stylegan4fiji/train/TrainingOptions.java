@@ -39,6 +39,17 @@ public final class TrainingOptions {
 	public boolean resetOptimizerOnNewLod = true;
 	/** Snapshot (checkpoint + sample grid) interval in kimg. */
 	public double snapshotKimg = 50;
+	/**
+	 * Metrics during training: every this many kimg (at the next snapshot; 0 = off), with the
+	 * feature network file {@link #metricsFeatureNetwork}, against the training images; results go
+	 * to metrics.jsonl in the output folder and to the log.
+	 */
+	public double metricsKimg = 0;
+	public String metricsFeatureNetwork = null;
+	/** Comma-separated metric keys (see Metrics.ALL). */
+	public String metrics = "fid";
+	/** Generated images per evaluation (small: this runs inside training). */
+	public int metricsImages = 5000;
 	/** Seeds of the sample grid (fixed for the whole run). */
 	public String gridSeeds = "0-15";
 	/** Seed of everything random in training (data order, flips, latents, noise). */
@@ -64,6 +75,10 @@ public final class TrainingOptions {
 		check(mixingProb >= 0 && mixingProb <= 1, "mixing_prob must be in [0, 1]");
 		check(gEmaKimg >= 0, "g_ema_kimg must be ≥ 0");
 		check(snapshotKimg > 0, "snapshot_kimg must be > 0");
+		check(metricsKimg >= 0, "metrics_kimg must be ≥ 0");
+		check(metricsKimg == 0 || (metricsFeatureNetwork != null && !metricsFeatureNetwork.isEmpty()),
+			"metrics during training need a feature network file");
+		check(metricsImages >= 2, "metrics_images must be ≥ 2");
 		return this;
 	}
 

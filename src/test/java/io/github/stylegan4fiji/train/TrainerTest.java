@@ -111,6 +111,10 @@ class TrainerTest {
 		TrainingOptions o = progressiveOptions();
 		o.totalKimg = 0.2;
 		o.snapshotKimg = 0.1;
+		o.metricsKimg = 0.1; // FID against the training images at every snapshot
+		o.metricsFeatureNetwork = "models/fashion-mnist-classifier.zip";
+		o.metricsImages = 32;
+		o.metrics = "fid,ppl_wend";
 		Path out = dir.resolve("run");
 		int[] statuses = {0};
 		try (Trainer t = Trainer.start(tinyArch(8), o, data, out, Device.cpu())) {
@@ -128,10 +132,17 @@ class TrainerTest {
 			assertTrue(grids.count() >= 2);
 		}
 		assertTrue(Files.size(out.resolve("training-log.jsonl")) > 0);
+		java.util.List<String> metrics = Files.readAllLines(out.resolve("metrics.jsonl"));
+		assertTrue(metrics.size() >= 2, metrics.toString());
+		for (String line : metrics) {
+			com.google.gson.JsonObject values = com.google.gson.JsonParser.parseString(line).getAsJsonObject().getAsJsonObject("values");
+			assertTrue(values.get("fid").getAsDouble() > 0 && Double.isFinite(values.get("ppl_wend").getAsDouble()), line);
+		}
 		// a checkpoint is also a model file
 		ModelFile.load(out.resolve(Trainer.CHECKPOINT), Device.cpu()).close();
 
 		// cancel after 5 steps: checkpoint written, resume picks up there
+		o.metricsKimg = 0;
 		Path out2 = dir.resolve("cancelled");
 		int[] calls = {0};
 		try (Trainer t = Trainer.start(tinyArch(8), o, data, out2, Device.cpu())) {
