@@ -1,0 +1,97 @@
+package io.github.stylegan4fiji.bench;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import com.google.gson.JsonObject;
+import io.github.stylegan4fiji.core.Devices;
+import io.github.stylegan4fiji.core.ProcessMemory;
+import io.github.stylegan4fiji.core.StyleGanModel;
+import io.github.stylegan4fiji.data.FashionMnist;
+import io.github.stylegan4fiji.io.ModelFile;
+import io.github.stylegan4fiji.metrics.CnnFeatureNetwork;
+import io.github.stylegan4fiji.metrics.FeatureStats;
+import io.github.stylegan4fiji.metrics.FrechetDistance;
+import io.github.stylegan4fiji.metrics.MetricProgress;
+import io.github.stylegan4fiji.metrics.Metrics;
+import io.github.stylegan4fiji.sampling.NumpyRandom;
+import io.github.stylegan4fiji.sampling.Sampler;
+import io.github.stylegan4fiji.sampling.Truncation;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+
+/**
+ * Metrics speed on the shipped default model and feature network: feature extraction images/s
+ * (median over batches of 64 random 32² images), and the wall time of FID with 10k generated
+ * images at res 32 against the Fashion-MNIST test set (generation + features, real statistics,
+ * Fréchet distance, each timed), with resident memory before and after (bounded: statistics
+ * stream, features are not kept for FID).
+ * <p>
+ * Usage: {@code bin/benchmark metrics [device] [repeats] [generated images]}.
+ */
+public final class MetricsBenchmark {
+
+	public static void main(String[] args) throws IOException {
+		Device device = Devices.parse(args.length > 0 ? args[0] : "cpu");
+		int repeats = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+		int n = args.length > 3 ? Integer.parseInt(args[3]) : 10_000;
+		Path root = Paths.get(System.getProperty("stylegan.root", "."));
+		try (CnnFeatureNetwork net = CnnFeatureNetwork.load(root.resolve("models/fashion-mnist-classifier.zip"), device);
+				StyleGanModel model = ModelFile.load(root.resolve("models/fashion-mnist-32.zip"), device);
+				Sampler sampler = new Sampler(model, device).batchSize(64)) {
+			// feature extraction
+			float[] px = new float[64 * 32 * 32];
+			new NumpyRandom(1).randnInto(px, 0, px.length);
+			double[] ms = new double[repeats];
+			for (int i = 0; i < repeats + 3; i++) {
+				try (NDScope scope = new NDScope()) {
+					scope.suppressNotUsedWarning();
+					NDArray x = net.manager().create(px, new Shape(64, 1, 32, 32));
+					long t0 = System.nanoTime();
+					net.features(x).toFloatArray();
+					if (i >= 3) ms[i - 3] = (System.nanoTime() - t0) / 1e6;
+				}
+			}
+			double perBatch = BenchUtil.median(ms);
+			JsonObject f = new JsonObject();
+			f.addProperty("benchmark", "feature_extraction");
+			f.addProperty("network", net.id());
+			f.addProperty("batch", 64);
+			f.addProperty("median_ms_per_batch", BenchUtil.round(perBatch, 2));
+			f.addProperty("images_per_s", BenchUtil.round(64 * 1000 / perBatch, 1));
+			f.addProperty("device", Devices.describe(device));
+			System.out.println(f);
+
+			// FID 10k
+			double rss0 = ProcessMemory.residentMiB();
+			long t0 = System.nanoTime();
+			FeatureStats reals = Metrics.realStats(FashionMnist.labelled(FashionMnist.DEFAULT_DIR, "t10k", 0).images, "Fashion-MNIST t10k",
+				net, 0, 64, MetricProgress.NONE);
+			double realSeconds = (System.nanoTime() - t0) / 1e9;
+			t0 = System.nanoTime();
+			FeatureStats gen = Metrics.generatedStats(sampler, net, n, 0, 0, Truncation.NONE, 64, MetricProgress.NONE);
+			double genSeconds = (System.nanoTime() - t0) / 1e9;
+			t0 = System.nanoTime();
+			double fid = FrechetDistance.of(gen, reals);
+			double frechetSeconds = (System.nanoTime() - t0) / 1e9;
+			JsonObject o = new JsonObject();
+			o.addProperty("benchmark", "fid");
+			o.addProperty("generated_images", n);
+			o.addProperty("resolution", model.config.resolution);
+			o.addProperty("fid", BenchUtil.round(fid, 3));
+			o.addProperty("generation_and_features_s", BenchUtil.round(genSeconds, 1));
+			o.addProperty("generated_images_per_s", BenchUtil.round(n / genSeconds, 1));
+			o.addProperty("real_statistics_s", BenchUtil.round(realSeconds, 1));
+			o.addProperty("frechet_s", BenchUtil.round(frechetSeconds, 3));
+			o.addProperty("total_s_with_cached_real_statistics", BenchUtil.round(genSeconds + frechetSeconds, 1));
+			o.addProperty("rss_mib_before", BenchUtil.round(rss0, 0));
+			o.addProperty("rss_mib_after", BenchUtil.round(ProcessMemory.residentMiB(), 0));
+			o.addProperty("peak_rss_mib", BenchUtil.round(ProcessMemory.peakMiB(), 0));
+			o.addProperty("device", sampler.describeDevice());
+			System.out.println(o);
+		}
+	}
+}
