@@ -13,7 +13,9 @@ import io.github.stylegan4fiji.data.LabelledImages;
 import io.github.stylegan4fiji.io.ImageFiles;
 import io.github.stylegan4fiji.io.ModelFile;
 import io.github.stylegan4fiji.metrics.CnnFeatureNetwork;
+import io.github.stylegan4fiji.metrics.FeatureNetwork;
 import io.github.stylegan4fiji.metrics.FeatureNetworkTrainer;
+import io.github.stylegan4fiji.metrics.FeatureNetworks;
 import io.github.stylegan4fiji.metrics.FeatureStats;
 import io.github.stylegan4fiji.metrics.MetricJob;
 import io.github.stylegan4fiji.metrics.MetricProgress;
@@ -288,7 +290,7 @@ public final class Main {
 		Device device = Devices.parse(a.string("device", "auto"));
 		a.checkAllUsed();
 		Dataset d = ImageFolder.load(data, resolution, io, System.out::println);
-		try (CnnFeatureNetwork net = CnnFeatureNetwork.load(netFile, device)) {
+		try (FeatureNetwork net = FeatureNetworks.load(netFile, device)) {
 			FeatureStats s = Metrics.realStats(d, data.toString(), net, keep, 64,
 				MetricProgress.NONE);
 			s.save(out);

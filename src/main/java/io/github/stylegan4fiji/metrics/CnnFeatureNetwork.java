@@ -168,6 +168,7 @@ public final class CnnFeatureNetwork implements FeatureNetwork {
 	}
 
 	/** Throws IllegalArgumentException, with the reason, unless {@link #adapt} can take such images. */
+	@Override
 	public void checkCompatible(int channels, int size) {
 		int r = config.resolution;
 		if (size > r ? size % r != 0 : r % size != 0)

@@ -28,6 +28,14 @@ public interface FeatureNetwork extends AutoCloseable {
 	 */
 	NDArray perceptualDistance(NDArray a, NDArray b);
 
+	/** Throws IllegalArgumentException with the reason unless images of this shape can be used. */
+	default void checkCompatible(int channels, int size) {}
+
+	/** Whether {@link #perceptualDistance} and {@link #logits} work (PPL, LS). */
+	default boolean hasPerceptualDistance() {
+		return true;
+	}
+
 	/** Class names of the logits, empty when the network has no classifier head. */
 	List<String> classNames();
 

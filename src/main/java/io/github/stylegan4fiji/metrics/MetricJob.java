@@ -49,9 +49,12 @@ public final class MetricJob {
 		int keep = options.needsKeptFeatures() ? options.maxKept : 0;
 		long t0 = System.nanoTime();
 		try (StyleGanModel m = ModelFile.load(model, device);
-				CnnFeatureNetwork net = CnnFeatureNetwork.load(featureNetwork, device);
+				FeatureNetwork net = FeatureNetworks.load(featureNetwork, device);
 				Sampler sampler = new Sampler(m, device).batchSize(options.batchSize)) {
 			net.checkCompatible(m.config.channels, m.config.resolution);
+			if (!net.hasPerceptualDistance() && options.metrics.stream().anyMatch(k -> k.startsWith("ppl") || k.equals("ls")))
+				throw new IllegalArgumentException("PPL and LS need the built-in feature network; " + featureNetwork.getFileName()
+					+ " gives features only (use it for FID, KID and P&R)");
 			log.accept("Metrics " + options.metrics + " for " + model + " with " + sampler.describeDevice()
 				+ "; feature network " + featureNetwork.getFileName() + " (" + net.id() + ")");
 			FeatureStats reals = null;
