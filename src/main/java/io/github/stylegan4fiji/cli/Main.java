@@ -50,6 +50,7 @@ public final class Main {
 		"           [--mirror true] [--lr 0.001] [--ema-kimg 10] [--snapshot-kimg 10] [--seed 1000]",
 		"           [--fmap-base 1024] [--fmap-max 128] [--latent 128] [--mapping-layers 8]",
 		"           [--fit crop|pad|resize] [--normalization auto|type|percentile|minmax] [--recursive] [--skip-bad]",
+		"           [--stream]   keep the images on disk (OUT/dataset-cache.f32, memory-mapped) for folders larger than memory",
 		"           [--resume CHECKPOINT] [--device auto|cpu|gpu:N]",
 		"           [--metrics-kimg 0] [--metrics fid] [--metrics-images 5000] [--metrics-network FILE]   metrics during training",
 		"  generate --model FILE --out DIR [--seeds 0-15] [--psi 0.7] [--cutoff 0] [--noise const|random|none] [--device cpu]",
@@ -116,6 +117,7 @@ public final class Main {
 		io.fit = ImageFolder.Fit.valueOf(a.string("fit", "crop").toUpperCase(Locale.ROOT));
 		io.normalization = a.string("normalization", "auto");
 		io.limit = a.integer("limit", 0);
+		if (a.flag("stream", false)) io.streamCache = out.resolve("dataset-cache.f32");
 		String resume = a.string("resume", null);
 		double kimg = a.number("kimg", 200);
 

@@ -17,10 +17,15 @@ public final class Dataset {
 	public final DataRange range;
 	/** Where each image came from (file name and page), for messages. */
 	public final List<String> sources;
-	private final float[] pixels;
+	private final PixelStore pixels;
 
 	public Dataset(float[] pixels, int count, int channels, int resolution, DataRange range, List<String> sources) {
-		if ((long) count * channels * resolution * resolution != pixels.length)
+		this(PixelStore.of(pixels), count, channels, resolution, range, sources);
+	}
+
+	/** Pixels from any store, e.g. {@link PixelStore#mapped} for folders larger than memory. */
+	public Dataset(PixelStore pixels, int count, int channels, int resolution, DataRange range, List<String> sources) {
+		if ((long) count * channels * resolution * resolution != pixels.size())
 			throw new IllegalArgumentException("pixel buffer does not match " + count + "×" + channels + "×" + resolution + "²");
 		if (count == 0) throw new IllegalArgumentException("a dataset needs at least one image");
 		this.pixels = pixels;
@@ -43,12 +48,13 @@ public final class Dataset {
 				throw new IllegalArgumentException("cannot combine " + d.range.pixelType + " with " + first.range.pixelType + " images");
 			total += d.count;
 		}
-		float[] pixels = new float[total * first.imageSize()];
+		float[] pixels = new float[Math.multiplyExact(total, first.imageSize())];
 		List<String> sources = new java.util.ArrayList<>();
 		int at = 0;
 		for (Dataset d : parts) {
-			System.arraycopy(d.pixels, 0, pixels, at, d.pixels.length);
-			at += d.pixels.length;
+			int n = Math.toIntExact(d.pixels.size());
+			d.pixels.copy(0, pixels, at, n);
+			at += n;
 			sources.addAll(d.sources);
 		}
 		return new Dataset(pixels, total, first.channels, first.resolution, first.range, sources);
@@ -56,7 +62,8 @@ public final class Dataset {
 
 	/** Images {@code from … from+count−1} (shares nothing with this dataset). */
 	public Dataset subset(int from, int count) {
-		float[] p = java.util.Arrays.copyOfRange(pixels, from * imageSize(), (from + count) * imageSize());
+		float[] p = new float[Math.multiplyExact(count, imageSize())];
+		pixels.copy((long) from * imageSize(), p, 0, p.length);
 		return new Dataset(p, count, channels, resolution, range, sources.isEmpty() ? null : sources.subList(from, from + count));
 	}
 
@@ -66,14 +73,14 @@ public final class Dataset {
 		md.update((count + "x" + channels + "x" + resolution + " " + range.pixelType + " " + range.low + " " + range.high)
 			.getBytes(java.nio.charset.StandardCharsets.UTF_8));
 		java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(1 << 16);
-		for (float v : pixels) {
-			if (!buf.hasRemaining()) {
-				md.update(buf.array(), 0, buf.position());
-				buf.clear();
-			}
-			buf.putFloat(v);
+		float[] chunk = new float[1 << 14];
+		for (long at = 0; at < pixels.size(); at += chunk.length) {
+			int n = (int) Math.min(chunk.length, pixels.size() - at);
+			pixels.copy(at, chunk, 0, n);
+			buf.clear();
+			buf.asFloatBuffer().put(chunk, 0, n);
+			md.update(buf.array(), 0, n * 4);
 		}
-		md.update(buf.array(), 0, buf.position());
 		return io.github.stylegan4fiji.io.Hashes.hex(md.digest());
 	}
 
@@ -84,31 +91,40 @@ public final class Dataset {
 	/** Copies image {@code index} into {@code dst} at {@code offset}, optionally mirrored in x. */
 	public void copyImage(int index, boolean mirror, float[] dst, int offset) {
 		int size = imageSize();
-		if (!mirror) {
-			System.arraycopy(pixels, index * size, dst, offset, size);
-			return;
-		}
+		pixels.copy((long) index * size, dst, offset, size);
+		if (!mirror) return;
 		int r = resolution;
 		for (int row = 0; row < channels * r; row++) {
-			int src = index * size + row * r, out = offset + row * r;
-			for (int x = 0; x < r; x++) dst[out + x] = pixels[src + r - 1 - x];
+			int at = offset + row * r;
+			for (int x = 0; x < r / 2; x++) {
+				float t = dst[at + x];
+				dst[at + x] = dst[at + r - 1 - x];
+				dst[at + r - 1 - x] = t;
+			}
 		}
 	}
 
 	/** Read-only view of the pixels (model range). */
 	public float get(int index, int channel, int x, int y) {
-		return pixels[((index * channels + channel) * resolution + y) * resolution + x];
+		float[] v = new float[1];
+		pixels.copy((((long) index * channels + channel) * resolution + y) * resolution + x, v, 0, 1);
+		return v[0];
 	}
 
 	/** Mean and standard deviation of all pixels (model range). */
 	public double[] meanStd() {
 		double s = 0, s2 = 0;
-		for (float v : pixels) {
-			s += v;
-			s2 += (double) v * v;
+		float[] chunk = new float[1 << 14];
+		for (long at = 0; at < pixels.size(); at += chunk.length) {
+			int n = (int) Math.min(chunk.length, pixels.size() - at);
+			pixels.copy(at, chunk, 0, n);
+			for (int i = 0; i < n; i++) {
+				s += chunk[i];
+				s2 += (double) chunk[i] * chunk[i];
+			}
 		}
-		double mean = s / pixels.length;
-		return new double[] {mean, Math.sqrt(Math.max(0, s2 / pixels.length - mean * mean))};
+		double mean = s / pixels.size();
+		return new double[] {mean, Math.sqrt(Math.max(0, s2 / pixels.size() - mean * mean))};
 	}
 
 	public String summary() {

@@ -43,6 +43,11 @@ public final class ImageFolder {
 		public DataRange fixedRange = null;
 		/** Skip unreadable or inconsistent files (reported) instead of failing. */
 		public boolean skipBad = false;
+		/**
+		 * Stream from disk instead of holding the images in the Java heap: the fitted, normalised
+		 * images are written to this float32 file and read back memory-mapped (null = in memory).
+		 */
+		public Path streamCache = null;
 		/** Stop after this many images (0 = all). */
 		public int limit = 0;
 	}
@@ -67,63 +72,185 @@ public final class ImageFolder {
 				+ (o.recursive ? "" : " (subfolders are not searched unless asked)"));
 		IJ.redirectErrorMessages(true);
 		List<String> problems = new ArrayList<>();
-		List<float[]> images = new ArrayList<>();
 		List<String> sources = new ArrayList<>();
+		RangeSampler rangeSampler = new RangeSampler(2_000_000);
+		PageSink sink = o.streamCache == null ? new MemorySink() : new FileSink(o.streamCache);
 		int channels = -1;
 		String pixelType = null;
 		String firstFile = null;
-		for (Path f : files) {
-			if (o.limit > 0 && images.size() >= o.limit) break;
-			ImagePlus imp = new Opener().openImage(f.toString());
-			if (imp == null) {
-				problems.add(f.getFileName() + ": cannot be read as an image");
-				continue;
+		try {
+			for (Path f : files) {
+				if (o.limit > 0 && sources.size() >= o.limit) break;
+				ImagePlus imp = new Opener().openImage(f.toString());
+				if (imp == null) {
+					problems.add(f.getFileName() + ": cannot be read as an image");
+					continue;
+				}
+				int c = imp.getBitDepth() == 24 ? 3 : imp.getNChannels();
+				String type = pixelType(imp.getBitDepth());
+				if (channels < 0) {
+					channels = c;
+					pixelType = type;
+					firstFile = f.getFileName().toString();
+				} else if (c != channels) {
+					problems.add(f.getFileName() + ": " + c + " channel(s), but " + firstFile + " has " + channels);
+					continue;
+				} else if (!type.equals(pixelType)) {
+					problems.add(f.getFileName() + ": " + type + " pixels, but " + firstFile + " has " + pixelType);
+					continue;
+				}
+				int pages = imp.getBitDepth() == 24 ? imp.getStackSize() : imp.getStackSize() / imp.getNChannels();
+				for (int page = 0; page < pages; page++) {
+					if (o.limit > 0 && sources.size() >= o.limit) break;
+					float[] img = fitPage(imp, page, c, resolution, o.fit);
+					rangeSampler.add(img);
+					sink.add(img);
+					sources.add(pages > 1 ? f.getFileName() + " page " + (page + 1) : f.getFileName().toString());
+				}
+				imp.close();
 			}
-			int c = imp.getBitDepth() == 24 ? 3 : imp.getNChannels();
-			String type = pixelType(imp.getBitDepth());
-			if (channels < 0) {
-				channels = c;
-				pixelType = type;
-				firstFile = f.getFileName().toString();
-			} else if (c != channels) {
-				problems.add(f.getFileName() + ": " + c + " channel(s), but " + firstFile + " has " + channels);
-				continue;
-			} else if (!type.equals(pixelType)) {
-				problems.add(f.getFileName() + ": " + type + " pixels, but " + firstFile + " has " + pixelType);
-				continue;
+			if (!problems.isEmpty()) {
+				String list = problems.stream().limit(20).collect(Collectors.joining("\n  ", "\n  ", ""))
+					+ (problems.size() > 20 ? "\n  … and " + (problems.size() - 20) + " more" : "");
+				if (!o.skipBad)
+					throw new IOException(problems.size() + " of " + files.size() + " files in " + folder
+						+ " cannot be used (nothing was trained; fix them or choose to skip bad files):" + list);
+				log.accept("Skipping " + problems.size() + " file(s):" + list);
 			}
-			int pages = imp.getBitDepth() == 24 ? imp.getStackSize() : imp.getStackSize() / imp.getNChannels();
-			for (int page = 0; page < pages; page++) {
-				if (o.limit > 0 && images.size() >= o.limit) break;
-				images.add(fitPage(imp, page, c, resolution, o.fit));
-				sources.add(pages > 1 ? f.getFileName() + " page " + (page + 1) : f.getFileName().toString());
-			}
-			imp.close();
-		}
-		if (!problems.isEmpty()) {
-			String list = problems.stream().limit(20).collect(Collectors.joining("\n  ", "\n  ", ""))
-				+ (problems.size() > 20 ? "\n  … and " + (problems.size() - 20) + " more" : "");
-			if (!o.skipBad)
-				throw new IOException(problems.size() + " of " + files.size() + " files in " + folder
-					+ " cannot be used (nothing was trained; fix them or choose to skip bad files):" + list);
-			log.accept("Skipping " + problems.size() + " file(s):" + list);
-		}
-		if (images.isEmpty()) throw new IOException("No usable images in " + folder);
+			if (sources.isEmpty()) throw new IOException("No usable images in " + folder);
 
-		DataRange range = chooseRange(images, pixelType, o);
-		int per = channels * resolution * resolution;
-		float[] pixels = new float[images.size() * per];
-		double scale = 2 / (range.high - range.low);
-		for (int i = 0; i < images.size(); i++) {
-			float[] img = images.get(i);
-			for (int j = 0; j < per; j++) {
-				double v = (img[j] - range.low) * scale - 1;
-				pixels[i * per + j] = (float) Math.max(-1, Math.min(1, v));
+			DataRange range = chooseRange(rangeSampler, pixelType, o);
+			Dataset d = new Dataset(sink.finish(range), sources.size(), channels, resolution, range, sources);
+			log.accept("Dataset " + folder + ": " + d.summary() + (o.streamCache != null ? ", streamed from " + o.streamCache : ""));
+			return d;
+		} finally {
+			sink.close();
+		}
+	}
+
+	/** [−1, 1] value of a raw intensity under a range, clamped. */
+	private static float normalize(float v, DataRange range, double scale) {
+		return (float) Math.max(-1, Math.min(1, (v - range.low) * scale - 1));
+	}
+
+	/** Where fitted pages go until the intensity range is known. */
+	private interface PageSink extends AutoCloseable {
+		void add(float[] page) throws IOException;
+
+		/** Normalises everything to [−1, 1] with {@code range} and hands over the pixels. */
+		PixelStore finish(DataRange range) throws IOException;
+
+		@Override
+		void close() throws IOException;
+	}
+
+	private static final class MemorySink implements PageSink {
+		private final List<float[]> pages = new ArrayList<>();
+
+		@Override
+		public void add(float[] page) {
+			pages.add(page);
+		}
+
+		@Override
+		public PixelStore finish(DataRange range) {
+			int per = pages.get(0).length;
+			float[] pixels = new float[Math.multiplyExact(pages.size(), per)];
+			double scale = 2 / (range.high - range.low);
+			for (int i = 0; i < pages.size(); i++) {
+				float[] img = pages.get(i);
+				for (int j = 0; j < per; j++) pixels[i * per + j] = normalize(img[j], range, scale);
+			}
+			return PixelStore.of(pixels);
+		}
+
+		@Override
+		public void close() {}
+	}
+
+	/** Raw pages appended to a file, normalised in place at the end, then memory-mapped. */
+	private static final class FileSink implements PageSink {
+		private final Path file;
+		private final java.nio.channels.FileChannel channel;
+		private boolean finished;
+
+		FileSink(Path file) throws IOException {
+			this.file = file;
+			Path dir = file.toAbsolutePath().getParent();
+			if (dir != null) Files.createDirectories(dir);
+			channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.CREATE,
+				java.nio.file.StandardOpenOption.TRUNCATE_EXISTING, java.nio.file.StandardOpenOption.READ,
+				java.nio.file.StandardOpenOption.WRITE);
+		}
+
+		@Override
+		public void add(float[] page) throws IOException {
+			java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(page.length * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+			b.asFloatBuffer().put(page);
+			while (b.hasRemaining()) channel.write(b);
+		}
+
+		@Override
+		public PixelStore finish(DataRange range) throws IOException {
+			double scale = 2 / (range.high - range.low);
+			java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(1 << 20).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+			for (long pos = 0; pos < channel.size(); pos += b.capacity()) {
+				b.clear();
+				b.limit((int) Math.min(b.capacity(), channel.size() - pos));
+				while (b.hasRemaining()) if (channel.read(b, pos + b.position()) < 0) break;
+				b.flip();
+				java.nio.FloatBuffer f = b.asFloatBuffer();
+				for (int i = 0; i < f.limit(); i++) f.put(i, normalize(f.get(i), range, scale));
+				b.rewind();
+				while (b.hasRemaining()) channel.write(b, pos + b.position());
+			}
+			channel.force(false);
+			channel.close();
+			finished = true;
+			return PixelStore.mapped(file);
+		}
+
+		@Override
+		public void close() throws IOException {
+			if (channel.isOpen()) channel.close();
+			if (!finished) Files.deleteIfExists(file); // a failed load leaves no half cache behind
+		}
+	}
+
+	/**
+	 * Minimum, maximum and an evenly strided sample of at most {@code max} values of a stream of
+	 * pages: when the sample is full, every other value is dropped and the stride doubles.
+	 */
+	static final class RangeSampler {
+		private final float[] sample;
+		private int size;
+		private long stride = 1, seen;
+		double min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY;
+
+		RangeSampler(int max) {
+			sample = new float[max];
+		}
+
+		void add(float[] values) {
+			for (float v : values) {
+				if (v < min) min = v;
+				if (v > max) max = v;
+				if (seen++ % stride != 0) continue;
+				if (size == sample.length) {
+					for (int i = 0; i < size / 2; i++) sample[i] = sample[2 * i];
+					size /= 2;
+					stride *= 2;
+					if ((seen - 1) % stride != 0) continue;
+				}
+				sample[size++] = v;
 			}
 		}
-		Dataset d = new Dataset(pixels, images.size(), channels, resolution, range, sources);
-		log.accept("Dataset " + folder + ": " + d.summary());
-		return d;
+
+		float[] sorted() {
+			float[] s = Arrays.copyOf(sample, size);
+			Arrays.sort(s);
+			return s;
+		}
 	}
 
 	static String pixelType(int bitDepth) {
@@ -173,7 +300,7 @@ public final class ImageFolder {
 		return ip;
 	}
 
-	static DataRange chooseRange(List<float[]> images, String pixelType, Options o) {
+	static DataRange chooseRange(RangeSampler images, String pixelType, Options o) {
 		if (o.fixedRange != null) {
 			if (!o.fixedRange.pixelType.equals(pixelType))
 				throw new IllegalArgumentException("the images are " + pixelType + " but the model was trained on "
@@ -193,8 +320,7 @@ public final class ImageFolder {
 			case "minmax":
 				return minMax(images, r);
 			case "percentile": {
-				float[] sample = sample(images, 2_000_000);
-				Arrays.sort(sample);
+				float[] sample = images.sorted();
 				r.lowPercentile = o.lowPercentile;
 				r.highPercentile = o.highPercentile;
 				r.low = sample[(int) Math.floor(o.lowPercentile / 100 * (sample.length - 1))];
@@ -207,30 +333,9 @@ public final class ImageFolder {
 		}
 	}
 
-	private static DataRange minMax(List<float[]> images, DataRange r) {
-		double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
-		for (float[] img : images)
-			for (float v : img) {
-				lo = Math.min(lo, v);
-				hi = Math.max(hi, v);
-			}
-		r.low = lo;
-		r.high = hi > lo ? hi : lo + 1;
+	private static DataRange minMax(RangeSampler images, DataRange r) {
+		r.low = images.min;
+		r.high = images.max > images.min ? images.max : images.min + 1;
 		return r;
-	}
-
-	/** Up to {@code max} pixel values spread evenly over all images. */
-	private static float[] sample(List<float[]> images, int max) {
-		long total = 0;
-		for (float[] i : images) total += i.length;
-		int step = (int) Math.max(1, total / max);
-		float[] s = new float[(int) Math.min(max, (total + step - 1) / step)];
-		int k = 0;
-		long idx = 0;
-		for (float[] img : images)
-			for (float v : img) {
-				if (idx++ % step == 0 && k < s.length) s[k++] = v;
-			}
-		return Arrays.copyOf(s, k);
 	}
 }

@@ -84,6 +84,10 @@ public class TrainCommand extends ContextCommand {
 	@Parameter(label = "Skip unreadable or inconsistent files")
 	private boolean skip_bad = false;
 
+	@Parameter(label = "Stream images from disk", description = "For folders larger than memory: the images are kept in "
+		+ "dataset-cache.f32 in the output folder and read memory-mapped")
+	private boolean stream_from_disk = false;
+
 	@Parameter(label = "Resume from checkpoint", required = false, style = "open", description = "Leave empty for a new run")
 	private File resume_from;
 
@@ -129,6 +133,7 @@ public class TrainCommand extends ContextCommand {
 			io.normalization = normalization;
 			io.recursive = recursive;
 			io.skipBad = skip_bad;
+			if (stream_from_disk && output_folder != null) io.streamCache = output_folder.toPath().resolve("dataset-cache.f32");
 			if (image_folder == null || output_folder == null) throw new IllegalArgumentException("choose an image folder and an output folder");
 			Dataset data = ImageFolder.load(image_folder.toPath(), c.resolution, io, log::info);
 			c.channels = data.channels;

@@ -37,6 +37,46 @@ class ImageFolderTest {
 	private static List<String> log = new ArrayList<>();
 
 	@Test
+	void streamingFromDiskGivesTheSameDatasetAsMemory() throws IOException {
+		Path images = dir.resolve("images");
+		Files.createDirectories(images);
+		save16(images.resolve("a.tif"), 16, 16, 3, 2, 1000);
+		save16(images.resolve("b.tif"), 16, 16, 2, 2, 3000);
+		for (String norm : new String[] {"percentile", "minmax", "type"}) {
+			ImageFolder.Options o = new ImageFolder.Options();
+			o.normalization = norm;
+			Dataset mem = ImageFolder.load(images, 8, o, log::add);
+			o.streamCache = dir.resolve("cache-" + norm + ".f32");
+			Dataset disk = ImageFolder.load(images, 8, o, log::add);
+			assertEquals(mem.count, disk.count);
+			assertEquals(mem.range.low, disk.range.low, 0, norm);
+			assertEquals(mem.range.high, disk.range.high, 0, norm);
+			assertEquals(mem.contentHash(), disk.contentHash(), norm);
+			float[] a = new float[mem.imageSize()], b = new float[mem.imageSize()];
+			mem.copyImage(4, true, a, 0);
+			disk.copyImage(4, true, b, 0);
+			assertArrayEquals(a, b);
+			assertEquals(4L * mem.count * mem.imageSize(), Files.size(o.streamCache));
+		}
+	}
+
+	@Test
+	void mappedStoreReadsAcrossWindows() throws IOException {
+		Path f = dir.resolve("values.f32");
+		java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * 100).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+		for (int i = 0; i < 100; i++) b.putFloat(i * 0.5f);
+		Files.write(f, b.array());
+		PixelStore s = PixelStore.mapped(f, 4); // windows of 16 values: reads below span several
+		assertEquals(100, s.size());
+		float[] out = new float[40];
+		s.copy(10, out, 0, 40);
+		for (int i = 0; i < 40; i++) assertEquals((10 + i) * 0.5f, out[i]);
+		s.copy(96, out, 3, 4);
+		assertEquals(48f, out[3]);
+		assertEquals(49.5f, out[6]);
+	}
+
+	@Test
 	void readsSixteenBitMultiPageMultiChannelTiffs() throws IOException {
 		save16(dir.resolve("a.tif"), 16, 16, 3, 2, 1000); // 3 pages × 2 channels
 		save16(dir.resolve("b.tif"), 24, 16, 1, 2, 2000); // non-square: cropped
