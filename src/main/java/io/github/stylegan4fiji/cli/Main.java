@@ -66,6 +66,7 @@ public final class Main {
 		"           [--save-real-stats FILE] [--cache DIR] [--out results.json] [--jsonl log.jsonl] [--device auto]",
 		"  stats    --data DIR --out FILE.stats.zip [--resolution 32] [--normalization auto] [--limit 0] [--keep 50000]",
 		"           [--feature-network FILE] [--recursive] [--device auto]   feature statistics of real images",
+		"  plot-metrics --log metrics.jsonl --out FILE.png [--keys fid] [--floor VALUE] [--title TEXT]   a metric over kimg",
 		"  compare  --a FILE.stats.zip --b FILE.stats.zip [--metrics fid,kid,pr]   e.g. train vs test set (the floor)",
 		"  macro    FILE.ijm [--arg \"key=value ...\"]   run an ImageJ macro headless with the StyleGAN commands");
 
@@ -88,6 +89,7 @@ public final class Main {
 				case "train-feature-network": trainFeatureNetwork(a); break;
 				case "metrics": metrics(a); break;
 				case "stats": stats(a); break;
+				case "plot-metrics": plotMetrics(a); break;
 				case "compare": compare(a); break;
 				case "macro": macro(argv, a); break;
 				default: throw new IllegalArgumentException("unknown command '" + argv[0] + "'\n" + USAGE);
@@ -378,6 +380,48 @@ public final class Main {
 			"kimg", "loss", data, org.jfree.chart.plot.PlotOrientation.VERTICAL, true, false, false);
 		org.jfree.chart.ChartUtils.saveChartAsPNG(out.toFile(), chart, 900, 450);
 		System.out.println("Wrote " + out + " (" + g.getItemCount() + " points)");
+	}
+
+	/** Metric values over kimg from JSON lines written by `metrics --jsonl`, training or evaluate-snapshots. */
+	static void plotMetrics(Args a) throws IOException {
+		Path log = a.path("log");
+		Path out = a.path("out");
+		String[] keys = a.string("keys", "fid").split(",");
+		String floor = a.string("floor", null);
+		String title = a.string("title", "Metrics over training");
+		a.checkAllUsed();
+		org.jfree.data.xy.XYSeriesCollection data = new org.jfree.data.xy.XYSeriesCollection();
+		java.util.List<org.jfree.data.xy.XYSeries> series = new java.util.ArrayList<>();
+		for (String k : keys) {
+			series.add(new org.jfree.data.xy.XYSeries(k.trim()));
+		}
+		double maxKimg = 0;
+		for (String line : Files.readAllLines(log)) {
+			if (line.trim().isEmpty()) continue;
+			Metrics.Result r = Json.GSON.fromJson(line, Metrics.Result.class);
+			Object kimg = r.details.containsKey("kimg") ? r.details.get("kimg") : r.details.get("model_kimg");
+			if (!(kimg instanceof Number)) continue;
+			double x = ((Number) kimg).doubleValue();
+			maxKimg = Math.max(maxKimg, x);
+			for (org.jfree.data.xy.XYSeries s : series) {
+				Double v = r.values.get((String) s.getKey());
+				if (v != null && Double.isFinite(v)) s.add(x, v);
+			}
+		}
+		series.forEach(data::addSeries);
+		if (floor != null) {
+			org.jfree.data.xy.XYSeries f = new org.jfree.data.xy.XYSeries("floor (real vs real)");
+			f.add(0, Double.parseDouble(floor));
+			f.add(maxKimg, Double.parseDouble(floor));
+			data.addSeries(f);
+		}
+		org.jfree.chart.JFreeChart chart = org.jfree.chart.ChartFactory.createXYLineChart(title, "kimg", String.join(", ", keys),
+			data, org.jfree.chart.plot.PlotOrientation.VERTICAL, true, false, false);
+		org.jfree.chart.plot.XYPlot plot = chart.getXYPlot();
+		if (plot.getRenderer() instanceof org.jfree.chart.renderer.xy.XYLineAndShapeRenderer)
+			((org.jfree.chart.renderer.xy.XYLineAndShapeRenderer) plot.getRenderer()).setDefaultShapesVisible(true);
+		org.jfree.chart.ChartUtils.saveChartAsPNG(out.toFile(), chart, 900, 450);
+		System.out.println("Wrote " + out + " (" + series.get(0).getItemCount() + " points)");
 	}
 
 	static void info(Args a) throws IOException {

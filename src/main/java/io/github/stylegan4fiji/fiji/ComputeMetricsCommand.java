@@ -92,16 +92,21 @@ public class ComputeMetricsCommand extends ContextCommand {
 	@Parameter
 	private StatusService status;
 
+	/** An optional file field: unset, or left empty in a dialog or macro. */
+	private static java.nio.file.Path optional(File f) {
+		return f == null || f.getPath().isEmpty() ? null : f.toPath();
+	}
+
 	@Override
 	public void run() {
 		try {
 			MetricJob job = new MetricJob();
-			job.model = model == null ? null : model.toPath();
-			job.featureNetwork = feature_network == null ? null : feature_network.toPath();
-			job.data = real_images == null || real_images.getPath().isEmpty() ? null : real_images.toPath();
+			job.model = optional(model);
+			job.featureNetwork = optional(feature_network);
+			job.data = optional(real_images);
 			job.recursive = include_subfolders;
-			job.realStats = real_statistics == null || real_statistics.getPath().isEmpty() ? null : real_statistics.toPath();
-			job.saveRealStats = save_statistics == null || save_statistics.getPath().isEmpty() ? null : save_statistics.toPath();
+			job.realStats = optional(real_statistics);
+			job.saveRealStats = optional(save_statistics);
 			job.device = Devices.parse(device);
 			Metrics.Options o = job.options;
 			o.metrics = Arrays.asList(metrics.trim().toLowerCase(Locale.ROOT).split("\\s*,\\s*"));
@@ -128,7 +133,7 @@ public class ComputeMetricsCommand extends ContextCommand {
 			}, log::info);
 			results = Metrics.format(r);
 			log.info(results);
-			if (results_file != null && !results_file.getPath().isEmpty())
+			if (optional(results_file) != null)
 				Files.write(results_file.toPath(), Json.GSON.toJson(r).getBytes(StandardCharsets.UTF_8));
 			ResultsTable rt = ResultsTable.getResultsTable();
 			if (rt != null) {
