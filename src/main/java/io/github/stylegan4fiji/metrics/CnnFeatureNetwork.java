@@ -192,14 +192,14 @@ public final class CnnFeatureNetwork implements FeatureNetwork {
 	@Override
 	public NDArray perceptualDistance(NDArray a, NDArray b) {
 		long n = a.getShape().get(0);
-		Map<String, NDArray> fa = forward(a, false), fb = forward(b, false);
+		Map<String, NDArray> f = forward(a.concat(b, 0), false); // one batch: both halves through the network at once
 		NDArray total = null;
 		for (String tap : PERCEPTUAL_TAPS) {
-			NDArray d = unitChannels(fa.get(tap)).sub(unitChannels(fb.get(tap))).square()
-				.sum(new int[] {1}).reshape(n, -1).mean(new int[] {1});
+			NDArray u = unitChannels(f.get(tap));
+			NDArray d = u.get("0:" + n).sub(u.get(n + ":")).square().sum(new int[] {1}).reshape(n, -1).mean(new int[] {1});
 			total = total == null ? d : total.add(d);
 		}
-		return total.reshape(n);
+		return total;
 	}
 
 	/** Each pixel's activation vector scaled to unit length (LPIPS's channel normalisation). */

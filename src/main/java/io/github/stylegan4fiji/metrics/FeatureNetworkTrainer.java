@@ -37,7 +37,7 @@ public final class FeatureNetworkTrainer {
 	/** Trains in place; returns the mean training loss of each epoch. Stops early when cancelled. */
 	public static double[] train(CnnFeatureNetwork net, LabelledImages data, Options o, Consumer<String> log,
 			BooleanSupplier cancelled) {
-		checkCompatible(net, data);
+		checkClasses(net, data);
 		Params p = net.params();
 		List<String> names = new ArrayList<>(p.names());
 		NumpyRandom rng = new NumpyRandom(o.seed);
@@ -93,7 +93,7 @@ public final class FeatureNetworkTrainer {
 
 	/** Share of images whose arg-max class is their label. */
 	public static double accuracy(CnnFeatureNetwork net, LabelledImages data, int batchSize) {
-		checkCompatible(net, data);
+		checkClasses(net, data);
 		int n = data.images.count, size = data.images.imageSize(), correct = 0;
 		for (int b0 = 0; b0 < n; b0 += batchSize) {
 			int b = Math.min(batchSize, n - b0);
@@ -109,7 +109,7 @@ public final class FeatureNetworkTrainer {
 		return correct / (double) n;
 	}
 
-	private static void checkCompatible(CnnFeatureNetwork net, LabelledImages data) {
+	private static void checkClasses(CnnFeatureNetwork net, LabelledImages data) {
 		if (!net.classNames().equals(data.classNames))
 			throw new IllegalArgumentException("the network's classes " + net.classNames() + " differ from the data's " + data.classNames);
 	}

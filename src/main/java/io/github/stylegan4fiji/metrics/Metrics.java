@@ -189,6 +189,11 @@ public final class Metrics {
 	/** Statistics of a dataset (all its images, no mirroring, as fid50k_full). */
 	public static FeatureStats realStats(Dataset data, String source, FeatureNetwork net, int keep, int batchSize,
 			MetricProgress progress) {
+		return realStats(data, source, net, keep, batchSize, progress, data.contentHash());
+	}
+
+	private static FeatureStats realStats(Dataset data, String source, FeatureNetwork net, int keep, int batchSize,
+			MetricProgress progress, String contentHash) {
 		int size = data.imageSize();
 		try (FeatureAccumulator acc = new FeatureAccumulator(net.manager(), net.featureSize(), keep)) {
 			for (int b0 = 0; b0 < data.count; b0 += batchSize) {
@@ -199,7 +204,7 @@ public final class Metrics {
 				addFeatures(acc, net, x, b, data.channels, data.resolution);
 				progress.update("real images", b0 + b, data.count);
 			}
-			return acc.finish(net.id(), source, data.contentHash());
+			return acc.finish(net.id(), source, contentHash);
 		}
 	}
 
@@ -224,7 +229,7 @@ public final class Metrics {
 				log.accept("Ignoring unreadable cached statistics " + file + ": " + e.getMessage());
 			}
 		}
-		FeatureStats s = realStats(data, source, net, keep, batchSize, progress);
+		FeatureStats s = realStats(data, source, net, keep, batchSize, progress, hash);
 		try {
 			s.save(file);
 			log.accept("Real statistics cached in " + file);
