@@ -71,6 +71,8 @@ public final class Trainer implements AutoCloseable {
 		double trainingSeconds;
 		double nextSnapshotKimg;
 		double lastR1;
+		/** Roll-backs after divergence so far; part of every step's seed, so the retried steps draw anew. */
+		int restarts;
 	}
 
 	private final StyleGanModel model;
@@ -88,6 +90,8 @@ public final class Trainer implements AutoCloseable {
 	private long lastMetricsInterval = -1;
 	private int[] permutation;
 	private double lastLossG, lastLossD;
+	/** Tests: make the losses of this step NaN once, to exercise the roll-back. */
+	long injectDivergenceAtStep = -1;
 
 	private Trainer(StyleGanModel model, Dataset data, Path outDir, State state) {
 		this.model = model;
@@ -157,6 +161,40 @@ public final class Trainer implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Restores weights, optimiser moments and state from {@code checkpoint} in place, and counts a
+	 * restart so that the steps from there on draw other latents, noise and flips.
+	 */
+	private void rollBack(Path checkpoint) throws IOException {
+		State saved = Json.GSON.fromJson(new String(ModelFile.readExtraEntry(checkpoint, STATE_ENTRY), StandardCharsets.UTF_8), State.class);
+		Autograd.gradMode(false);
+		try (StyleGanModel good = ModelFile.load(checkpoint, model.device())) {
+			copyValues(good.g(), model.g());
+			copyValues(good.gEma(), model.gEma());
+			copyValues(good.d(), model.d());
+		}
+		adamG.load(SafeTensors.read(ModelFile.readExtraEntry(checkpoint, ADAM_G_ENTRY), checkpoint + "!" + ADAM_G_ENTRY), saved.adamGSteps);
+		adamD.load(SafeTensors.read(ModelFile.readExtraEntry(checkpoint, ADAM_D_ENTRY), checkpoint + "!" + ADAM_D_ENTRY), saved.adamDSteps);
+		double seconds = state.trainingSeconds; // the time spent is spent
+		state.step = saved.step;
+		state.nimg = saved.nimg;
+		state.epoch = saved.epoch;
+		state.position = saved.position;
+		state.prevLod = saved.prevLod;
+		state.adamGSteps = saved.adamGSteps;
+		state.adamDSteps = saved.adamDSteps;
+		state.nextSnapshotKimg = saved.nextSnapshotKimg;
+		state.lastR1 = saved.lastR1;
+		state.trainingSeconds = seconds;
+		state.restarts++;
+		permutation = permutation(state.epoch);
+	}
+
+	/** Overwrites every tensor of {@code dst} with the same-named one of {@code src} (NaNs included). */
+	private static void copyValues(Params src, Params dst) {
+		for (String name : dst.names()) dst.get(name).set(src.get(name).toFloatArray());
+	}
+
 	/** Fails early, with a clear message, when the output folder cannot be written. */
 	static void checkOutputFolder(Path outDir) throws IOException {
 		try {
@@ -177,6 +215,11 @@ public final class Trainer implements AutoCloseable {
 
 	public double kimg() {
 		return state.nimg / 1000.0;
+	}
+
+	/** Roll-backs after divergence in this run so far. */
+	public int restarts() {
+		return state.restarts;
 	}
 
 	/** Iterations done so far. */
@@ -291,8 +334,9 @@ public final class Trainer implements AutoCloseable {
 		int n = sched.minibatch;
 		StyleGanConfig c = model.config;
 		Params g = model.g(), d = model.d();
-		NumpyRandom rng = new NumpyRandom(mix(opts.seed, state.step) & 0xFFFFFFFFL);
-		JniUtils.setSeed(mix(opts.seed, ~state.step)); // libtorch draws (z, noise) of this step
+		long seed = opts.seed + 7919L * state.restarts;
+		NumpyRandom rng = new NumpyRandom(mix(seed, state.step) & 0xFFFFFFFFL);
+		JniUtils.setSeed(mix(seed, ~state.step)); // libtorch draws (z, noise) of this step
 		boolean r1Due = opts.r1Gamma > 0 && state.step % opts.r1Interval == 0;
 		double[] r1 = {state.lastR1};
 		try (NDScope scope = new NDScope()) {
@@ -389,16 +433,27 @@ public final class Trainer implements AutoCloseable {
 		double windowStart = System.nanoTime(), windowKimg = kimg();
 		try (Writer log = Files.newBufferedWriter(outDir.resolve("training-log.jsonl"), StandardCharsets.UTF_8,
 				StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+			Path checkpoint = outDir.resolve(CHECKPOINT);
+			if (!Files.exists(checkpoint)) saveCheckpoint(checkpoint); // something to roll back to from the first step
+			int rollbacks = 0;
 			while (kimg() < opts.totalKimg && !cancelled.getAsBoolean()) {
 				long t0 = System.nanoTime();
 				step();
 				state.trainingSeconds += (System.nanoTime() - t0) / 1e9;
+				if (state.step - 1 == injectDivergenceAtStep) {
+					injectDivergenceAtStep = -1;
+					lastLossG = Double.NaN;
+				}
 				if (!Double.isFinite(lastLossD) || !Double.isFinite(lastLossG)) {
-					// keep the last good checkpoint: writing these weights would overwrite it with NaNs
-					throw new IOException(String.format(Locale.ROOT,
-						"Training diverged at %.2f kimg (loss G %s, D %s). The last good checkpoint is %s; "
-							+ "resume from it (the next steps run with other random draws) or lower the learning rate.",
-						kimg(), lastLossG, lastLossD, outDir.resolve(CHECKPOINT)));
+					// never write these weights: they would overwrite the last good checkpoint with NaNs
+					String where = String.format(Locale.ROOT, "Training diverged at %.2f kimg (loss G %s, D %s)", kimg(), lastLossG, lastLossD);
+					if (rollbacks++ >= opts.maxRollbacks)
+						throw new IOException(where + " " + rollbacks + " time(s) in this run. The last good checkpoint is "
+							+ checkpoint + "; lower the learning rate or R1 gamma and resume from it.");
+					rollBack(checkpoint);
+					listener.onLog(where + "; rolled back to " + String.format(Locale.ROOT, "%.2f", kimg())
+						+ " kimg (last checkpoint) and continuing with other random draws (" + rollbacks + "/" + opts.maxRollbacks + ")");
+					continue;
 				}
 				if (++logEvery % 10 == 0 || kimg() >= opts.totalKimg || kimg() >= state.nextSnapshotKimg) {
 					double now = System.nanoTime();

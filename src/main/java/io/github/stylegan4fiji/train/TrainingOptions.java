@@ -50,6 +50,11 @@ public final class TrainingOptions {
 	public String metrics = "fid";
 	/** Generated images per evaluation (small: this runs inside training). */
 	public int metricsImages = 5000;
+	/**
+	 * When the losses become NaN/infinite: roll back to the last checkpoint and continue with other
+	 * random draws, at most this many times per run (then stop with an error).
+	 */
+	public int maxRollbacks = 3;
 	/** Seeds of the sample grid (fixed for the whole run). */
 	public String gridSeeds = "0-15";
 	/** Seed of everything random in training (data order, flips, latents, noise). */
@@ -79,6 +84,7 @@ public final class TrainingOptions {
 		check(metricsKimg == 0 || (metricsFeatureNetwork != null && !metricsFeatureNetwork.isEmpty()),
 			"metrics during training need a feature network file");
 		check(metricsImages >= 2, "metrics_images must be ≥ 2");
+		check(maxRollbacks >= 0, "max_rollbacks must be ≥ 0");
 		return this;
 	}
 

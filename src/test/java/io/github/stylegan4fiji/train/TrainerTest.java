@@ -154,6 +154,47 @@ class TrainerTest {
 	}
 
 	@Test
+	void divergenceRollsBackToTheLastCheckpointAndDrawsAnew() throws IOException {
+		Dataset data = blobs(64, 8, 3);
+		TrainingOptions o = progressiveOptions();
+		o.totalKimg = 0.06; // 15 steps of 4 images
+		o.snapshotKimg = 0.02; // checkpoints after steps 5 and 10
+		Path out = dir.resolve("diverging");
+		java.util.List<String> log = new java.util.ArrayList<>();
+		TrainingListener listener = new TrainingListener() {
+			@Override
+			public void onLog(String message) {
+				log.add(message);
+			}
+		};
+		try (Trainer t = Trainer.start(tinyArch(8), o, data, out, Device.cpu())) {
+			t.injectDivergenceAtStep = 7; // losses NaN after the 8th step
+			TrainingStatus s = t.run(listener, () -> false);
+			assertTrue(s.kimg >= 0.06);
+			assertTrue(Double.isFinite(s.lossG) && Double.isFinite(s.lossD));
+			assertEquals(15, t.steps());
+		}
+		assertTrue(log.stream().anyMatch(l -> l.contains("rolled back to 0.02 kimg")), log.toString());
+		try (Trainer r = Trainer.resume(out.resolve(Trainer.CHECKPOINT), data, out, Device.cpu(), 0)) {
+			assertEquals(1, r.restarts());
+			for (String name : r.model().g().names())
+				assertFalse(Double.isNaN(r.model().g().get(name).sum().getFloat()), name);
+		}
+
+		// no roll-backs allowed: the run stops with the reason and the checkpoint stays good
+		o.maxRollbacks = 0;
+		Path out2 = dir.resolve("diverging-stop");
+		try (Trainer t = Trainer.start(tinyArch(8), o, data, out2, Device.cpu())) {
+			t.injectDivergenceAtStep = 7;
+			IOException e = assertThrows(IOException.class, () -> t.run(TrainingListener.NONE, () -> false));
+			assertTrue(e.getMessage().contains("diverged"), e.getMessage());
+		}
+		try (Trainer r = Trainer.resume(out2.resolve(Trainer.CHECKPOINT), data, out2, Device.cpu(), 0)) {
+			assertEquals(5, r.steps());
+		}
+	}
+
+	@Test
 	void badSetupIsReportedBeforeTraining() throws IOException {
 		Dataset data = blobs(8, 8, 4);
 		Path file = dir.resolve("not-a-folder");
