@@ -418,10 +418,24 @@ public final class Main {
 		org.jfree.chart.JFreeChart chart = org.jfree.chart.ChartFactory.createXYLineChart(title, "kimg", String.join(", ", keys),
 			data, org.jfree.chart.plot.PlotOrientation.VERTICAL, true, false, false);
 		org.jfree.chart.plot.XYPlot plot = chart.getXYPlot();
+		if (data.getSeriesCount() > 0 && positive(data)) { // FID spans orders of magnitude down to its floor
+			org.jfree.chart.axis.LogAxis y = new org.jfree.chart.axis.LogAxis(String.join(", ", keys) + " (log scale)");
+			y.setBase(10);
+			y.setTickUnit(new org.jfree.chart.axis.NumberTickUnit(1)); // one tick per power of ten
+			y.setNumberFormatOverride(new java.text.DecimalFormat("#,##0.###"));
+			plot.setRangeAxis(y);
+		}
 		if (plot.getRenderer() instanceof org.jfree.chart.renderer.xy.XYLineAndShapeRenderer)
 			((org.jfree.chart.renderer.xy.XYLineAndShapeRenderer) plot.getRenderer()).setDefaultShapesVisible(true);
 		org.jfree.chart.ChartUtils.saveChartAsPNG(out.toFile(), chart, 900, 450);
 		System.out.println("Wrote " + out + " (" + series.get(0).getItemCount() + " points)");
+	}
+
+	private static boolean positive(org.jfree.data.xy.XYSeriesCollection data) {
+		for (int s = 0; s < data.getSeriesCount(); s++)
+			for (int i = 0; i < data.getItemCount(s); i++)
+				if (!(data.getYValue(s, i) > 0)) return false;
+		return true;
 	}
 
 	static void info(Args a) throws IOException {
