@@ -96,8 +96,8 @@ public final class Layers {
 		long out = w.getShape().get(0), in = w.getShape().get(1);
 		NDManager m = x.getManager();
 		NDArray[] taps = {
-			m.create(new float[] {1, 0, 0, 0, 1, 1}, new Shape(2, 3)).toDevice(x.getDevice(), false).toType(w.getDataType(), false),
-			m.create(new float[] {1, 1, 0, 0, 0, 1}, new Shape(2, 3)).toDevice(x.getDevice(), false).toType(w.getDataType(), false)};
+			HostArrays.upload(m, new float[] {1, 0, 0, 0, 1, 1}, new Shape(2, 3)).toDevice(x.getDevice(), false).toType(w.getDataType(), false),
+			HostArrays.upload(m, new float[] {1, 1, 0, 0, 0, 1}, new Shape(2, 3)).toDevice(x.getDevice(), false).toType(w.getDataType(), false)};
 		NDArray w2 = w.reshape(out * in, 3, 3);
 		NDArray[] phases = new NDArray[4];
 		for (int a = 0; a < 2; a++)
@@ -251,7 +251,7 @@ public final class Layers {
 		float[] f = {1, 2, 1, 2, 4, 2, 1, 2, 1};
 		for (int i = 0; i < c; i++)
 			for (int j = 0; j < 9; j++) k[i * 9 + j] = f[j] / 16f;
-		NDArray kernel = m.create(k, new Shape(c, 1, 3, 3)).toDevice(x.getDevice(), false).toType(x.getDataType(), false);
+		NDArray kernel = HostArrays.upload(m, k, new Shape(c, 1, 3, 3)).toDevice(x.getDevice(), false).toType(x.getDataType(), false);
 		return Conv2d.conv2d(x, kernel, null, S1, P1, S1, c).singletonOrThrow();
 	}
 

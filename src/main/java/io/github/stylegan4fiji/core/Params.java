@@ -47,7 +47,7 @@ public final class Params implements AutoCloseable {
 				default:
 					break;
 			}
-			p.put(s.name, p.manager.create(v, new Shape(s.shape)), s.trainable);
+			p.put(s.name, HostArrays.upload(p.manager, v, new Shape(s.shape)), s.trainable);
 		}
 		return p;
 	}

@@ -202,7 +202,7 @@ public final class ModelFile {
 			if (!java.util.Arrays.equals(t.shape, s.shape))
 				throw new ModelFormatException(where + ": tensor '" + s.name + "' has shape "
 					+ java.util.Arrays.toString(t.shape) + ", the architecture needs " + java.util.Arrays.toString(s.shape));
-			p.put(s.name, manager.create(t.data, new Shape(s.shape)), s.trainable);
+			p.put(s.name, io.github.stylegan4fiji.core.HostArrays.upload(manager, t.data, new Shape(s.shape)), s.trainable);
 		}
 		return p;
 	}

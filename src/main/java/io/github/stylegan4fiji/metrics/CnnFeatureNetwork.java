@@ -1,5 +1,6 @@
 package io.github.stylegan4fiji.metrics;
 
+import io.github.stylegan4fiji.core.HostArrays;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -239,7 +240,7 @@ public final class CnnFeatureNetwork implements FeatureNetwork {
 				SafeTensors.Tensor t = tensors.get(s.name);
 				if (t == null || !java.util.Arrays.equals(t.shape, s.shape))
 					throw new ModelFormatException(where + ": tensor '" + s.name + "' is missing or has the wrong shape");
-				p.put(s.name, m.create(t.data, new Shape(s.shape)), false);
+				p.put(s.name, HostArrays.upload(m, t.data, new Shape(s.shape)), false);
 			}
 		} catch (ModelFormatException e) {
 			m.close();

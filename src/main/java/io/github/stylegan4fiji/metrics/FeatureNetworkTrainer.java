@@ -1,5 +1,6 @@
 package io.github.stylegan4fiji.metrics;
 
+import io.github.stylegan4fiji.core.HostArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -62,7 +63,7 @@ public final class FeatureNetworkTrainer {
 					try (NDScope scope = new NDScope()) {
 						scope.suppressNotUsedWarning();
 						NDManager m = net.manager();
-						NDArray images = m.create(x, new Shape(o.batchSize, data.images.channels, data.images.resolution, data.images.resolution));
+						NDArray images = HostArrays.upload(m, x, new Shape(o.batchSize, data.images.channels, data.images.resolution, data.images.resolution));
 						Autograd.gradMode(true);
 						NDArray loss = crossEntropy(net.logits(images), m.create(y), classes);
 						Autograd.backward(loss);
@@ -101,7 +102,7 @@ public final class FeatureNetworkTrainer {
 			for (int i = 0; i < b; i++) data.images.copyImage(b0 + i, false, x, i * size);
 			try (NDScope scope = new NDScope()) {
 				scope.suppressNotUsedWarning();
-				NDArray images = net.manager().create(x, new Shape(b, data.images.channels, data.images.resolution, data.images.resolution));
+				NDArray images = HostArrays.upload(net.manager(), x, new Shape(b, data.images.channels, data.images.resolution, data.images.resolution));
 				long[] pred = net.logits(images).argMax(1).toLongArray();
 				for (int i = 0; i < b; i++) if (pred[i] == data.labels[b0 + i]) correct++;
 			}

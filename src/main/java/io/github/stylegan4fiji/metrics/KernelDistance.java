@@ -1,5 +1,6 @@
 package io.github.stylegan4fiji.metrics;
 
+import io.github.stylegan4fiji.core.HostArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -25,8 +26,8 @@ public final class KernelDistance {
 		double t = 0;
 		try (NDScope scope = new NDScope()) {
 			scope.suppressNotUsedWarning();
-			NDArray r = manager.create(real, new Shape(nReal, d)).toType(DataType.FLOAT64, false);
-			NDArray g = manager.create(gen, new Shape(nGen, d)).toType(DataType.FLOAT64, false);
+			NDArray r = HostArrays.upload(manager, real, new Shape(nReal, d)).toType(DataType.FLOAT64, false);
+			NDArray g = HostArrays.upload(manager, gen, new Shape(nGen, d)).toType(DataType.FLOAT64, false);
 			for (int s = 0; s < subsets; s++) {
 				try (NDScope inner = new NDScope()) {
 					inner.suppressNotUsedWarning();

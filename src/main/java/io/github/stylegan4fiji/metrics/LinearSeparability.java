@@ -1,5 +1,6 @@
 package io.github.stylegan4fiji.metrics;
 
+import io.github.stylegan4fiji.core.HostArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
@@ -56,7 +57,7 @@ public final class LinearSeparability {
 			Images img = sampler.render(sampler.broadcast(Arrays.copyOfRange(w, b0 * wDim, (b0 + b) * wDim)), b, Truncation.NONE, NoiseSpec.random());
 			try (NDScope scope = new NDScope()) {
 				scope.suppressNotUsedWarning();
-				NDArray x = classifier.manager().create(img.data, new Shape(b, img.channels, img.height, img.width));
+				NDArray x = HostArrays.upload(classifier.manager(), img.data, new Shape(b, img.channels, img.height, img.width));
 				float[] p = classifier.logits(x).softmax(1).toFloatArray();
 				for (int i = 0; i < b; i++) probs[b0 + i] = Arrays.copyOfRange(p, i * classes.size(), (i + 1) * classes.size());
 			}

@@ -1,5 +1,6 @@
 package io.github.stylegan4fiji.metrics;
 
+import io.github.stylegan4fiji.core.HostArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
@@ -242,7 +243,7 @@ public final class Metrics {
 	private static void addFeatures(FeatureAccumulator acc, FeatureNetwork net, float[] pixels, int n, int channels, int res) {
 		try (NDScope scope = new NDScope()) {
 			scope.suppressNotUsedWarning();
-			NDArray x = net.manager().create(pixels, new Shape(n, channels, res, res));
+			NDArray x = HostArrays.upload(net.manager(), pixels, new Shape(n, channels, res, res));
 			acc.add(net.features(x));
 		}
 	}

@@ -1,5 +1,6 @@
 package io.github.stylegan4fiji.metrics;
 
+import io.github.stylegan4fiji.core.HostArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
@@ -140,7 +141,7 @@ public final class PerceptualPathLength {
 		double[] out = new double[b];
 		try (NDScope scope = new NDScope()) {
 			scope.suppressNotUsedWarning();
-			NDArray all = net.manager().create(img.data, new Shape(img.n, img.channels, img.height, img.width));
+			NDArray all = HostArrays.upload(net.manager(), img.data, new Shape(img.n, img.channels, img.height, img.width));
 			double[] d = net.perceptualDistance(all.get("0::2"), all.get("1::2"))
 				.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).toDoubleArray();
 			for (int i = 0; i < b; i++) out[i] = d[i] / (o.epsilon * o.epsilon);

@@ -1,5 +1,6 @@
 package io.github.stylegan4fiji.metrics;
 
+import io.github.stylegan4fiji.core.HostArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -21,8 +22,8 @@ public final class PrecisionRecall {
 		if (nReal <= k || nGen <= k) throw new IllegalArgumentException("precision/recall with k = " + k + " needs more than " + k + " features per set");
 		try (NDScope scope = new NDScope()) {
 			scope.suppressNotUsedWarning();
-			NDArray r = manager.create(real, new Shape(nReal, d)).toType(DataType.FLOAT64, false);
-			NDArray g = manager.create(gen, new Shape(nGen, d)).toType(DataType.FLOAT64, false);
+			NDArray r = HostArrays.upload(manager, real, new Shape(nReal, d)).toType(DataType.FLOAT64, false);
+			NDArray g = HostArrays.upload(manager, gen, new Shape(nGen, d)).toType(DataType.FLOAT64, false);
 			double precision = coverage(r, g, k, rowBatch);
 			double recall = coverage(g, r, k, rowBatch);
 			return new double[] {precision, recall};

@@ -1,5 +1,6 @@
 package io.github.stylegan4fiji.sampling;
 
+import io.github.stylegan4fiji.core.HostArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -169,7 +170,7 @@ public final class NoiseSpec {
 				float[] map = cache.computeIfAbsent(seed, s -> seededMaps(config, s))[layer];
 				System.arraycopy(map, 0, data, i * res * res, res * res);
 			}
-			return m.create(data, new Shape(batch, 1, res, res));
+			return HostArrays.upload(m, data, new Shape(batch, 1, res, res));
 		}
 	}
 

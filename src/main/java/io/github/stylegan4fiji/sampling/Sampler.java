@@ -1,5 +1,6 @@
 package io.github.stylegan4fiji.sampling;
 
+import io.github.stylegan4fiji.core.HostArrays;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -85,7 +86,7 @@ public final class Sampler implements AutoCloseable {
 			int b = Math.min(batchSize, n - b0);
 			try (NDScope scope = new NDScope()) {
 				scope.suppressNotUsedWarning();
-				NDArray zb = manager.create(Arrays.copyOfRange(z, b0 * config.latentSize, (b0 + b) * config.latentSize),
+				NDArray zb = HostArrays.upload(manager, Arrays.copyOfRange(z, b0 * config.latentSize, (b0 + b) * config.latentSize),
 					new Shape(b, config.latentSize));
 				float[] wb = generator.map(params, zb).toFloatArray();
 				System.arraycopy(wb, 0, w, b0 * config.dlatentSize, wb.length);
@@ -127,7 +128,7 @@ public final class Sampler implements AutoCloseable {
 				for (int l = 0; l < ws.length; l++) {
 					final int from = b0;
 					wb[l] = uploaded.computeIfAbsent(ws[l], a ->
-						manager.create(Arrays.copyOfRange(a, from * d, (from + b) * d), new Shape(b, d)));
+						HostArrays.upload(manager, Arrays.copyOfRange(a, from * d, (from + b) * d), new Shape(b, d)));
 				}
 				wb = generator.truncate(params, wb, t.psi, t.cutoff);
 				// at the model's level of detail: a snapshot taken mid-growth renders what it was trained to

@@ -83,7 +83,7 @@ public final class Adam implements AutoCloseable {
 	void load(Map<String, SafeTensors.Tensor> state, long steps) {
 		reset();
 		state.forEach((k, tensor) -> {
-			NDArray a = persistent(manager.create(tensor.data, new Shape(tensor.shape)));
+			NDArray a = persistent(io.github.stylegan4fiji.core.HostArrays.upload(manager, tensor.data, new Shape(tensor.shape)));
 			String name = k.substring(0, k.length() - 2);
 			(k.endsWith("/m") ? m : v).put(name, a);
 		});

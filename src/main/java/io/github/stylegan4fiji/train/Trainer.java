@@ -9,6 +9,7 @@ import ai.djl.nn.Activation;
 import ai.djl.pytorch.jni.JniUtils;
 import io.github.stylegan4fiji.core.Discriminator;
 import io.github.stylegan4fiji.core.Generator;
+import io.github.stylegan4fiji.core.HostArrays;
 import io.github.stylegan4fiji.core.Json;
 import io.github.stylegan4fiji.core.Layers;
 import io.github.stylegan4fiji.core.LayerObserver;
@@ -343,7 +344,7 @@ public final class Trainer implements AutoCloseable {
 			scope.suppressNotUsedWarning();
 			NDManager m = model.manager();
 			// --- D step
-			NDArray reals = processReals(m.create(nextReals(n, rng), new Shape(n, c.channels, c.resolution, c.resolution)), sched.lod);
+			NDArray reals = processReals(HostArrays.upload(m, nextReals(n, rng), new Shape(n, c.channels, c.resolution, c.resolution)), sched.lod);
 			Autograd.gradMode(false);
 			NDArray fakes = model.generator.synthesize(g, trainingLatents(g, n, sched.lod, rng), NoiseSource.RANDOM, sched.lod, LayerObserver.NONE);
 			Autograd.gradMode(true);
@@ -414,7 +415,7 @@ public final class Trainer implements AutoCloseable {
 			NDManager m = model.manager();
 			float[] z = io.github.stylegan4fiji.sampling.Latents.zBatch(gridSeeds, model.config.latentSize);
 			Params ema = model.gEma();
-			NDArray[] ws = model.generator.broadcast(model.generator.map(ema, m.create(z, new Shape(gridSeeds.length, model.config.latentSize))));
+			NDArray[] ws = model.generator.broadcast(model.generator.map(ema, HostArrays.upload(m, z, new Shape(gridSeeds.length, model.config.latentSize))));
 			NDArray img = model.generator.synthesize(ema, ws, NoiseSource.constant(ema), sched.lod, LayerObserver.NONE);
 			int r = model.config.resolution;
 			return new Images(gridSeeds.length, model.config.channels, r, r, img.toFloatArray());
