@@ -46,7 +46,7 @@ public final class Main {
 		"usage: bin/stylegan <command> [--option value ...]",
 		"  prepare-fashion-mnist --out DIR [--split train|t10k] [--limit N]",
 		"  train    --data DIR --out DIR [--resolution 32] [--kimg 200] [--phase-kimg 20] [--batch 16]",
-		"           [--start-resolution 8] [--progressive true] [--gamma 10] [--r1-interval 1] [--mixing 0.9]",
+		"           [--start-resolution 8] [--progressive true] [--loss logistic|wgan-gp] [--gamma 10] [--r1-interval 1] [--mixing 0.9]",
 		"           [--mirror true] [--lr 0.001] [--ema-kimg 10] [--snapshot-kimg 10] [--seed 1000]",
 		"           [--fmap-base 1024] [--fmap-max 128] [--latent 128] [--mapping-layers 8]",
 		"           [--fit crop|pad|resize] [--normalization auto|type|percentile|minmax] [--recursive] [--skip-bad]",
@@ -134,6 +134,7 @@ public final class Main {
 		o.lodInitialResolution = a.integer("start-resolution", 8);
 		o.progressive = a.flag("progressive", true);
 		o.r1Gamma = a.number("gamma", 10);
+		o.loss = a.string("loss", "logistic");
 		o.r1Interval = a.integer("r1-interval", 1);
 		o.mixingProb = a.number("mixing", 0.9);
 		o.mirror = a.flag("mirror", true);

@@ -51,6 +51,9 @@ public class TrainCommand extends ContextCommand {
 	@Parameter(label = "Minibatch", min = "1")
 	private int batch = 16;
 
+	@Parameter(label = "Loss", choices = {"logistic", "wgan-gp"}, description = "The paper's non-saturating logistic loss with R1, or WGAN-GP")
+	private String loss = "logistic";
+
 	@Parameter(label = "R1 gamma", min = "0")
 	private double gamma = 10;
 
@@ -122,6 +125,7 @@ public class TrainCommand extends ContextCommand {
 			TrainingOptions o = TrainingOptions.cpu(kimg, phase_kimg, batch);
 			o.progressive = schedule.startsWith("progressive");
 			o.r1Gamma = gamma;
+			o.loss = loss;
 			o.mixingProb = mixing;
 			o.mirror = mirror;
 			o.snapshotKimg = snapshot_kimg;

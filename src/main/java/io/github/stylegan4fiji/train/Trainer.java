@@ -323,6 +323,34 @@ public final class Trainer implements AutoCloseable {
 		return penalty == null ? loss : loss.add(penalty.mul((float) r1Weight));
 	}
 
+	/**
+	 * WGAN-GP (official {@code D_wgan_gp}): D(fake) − D(real) + λ/t² (‖∇D(mix)‖ − t)² + ε D(real)²,
+	 * batch means, on random mixes of reals and fakes; ∇D from the same hand-written adjoint as R1.
+	 * {@code gpOut[0]} receives the mean gradient penalty (reported where R1 is otherwise).
+	 */
+	static NDArray wganGpLoss(Discriminator d, Params dp, NDArray reals, NDArray fakes, NDArray mixing, double lod,
+			TrainingOptions o, double[] gpOut) {
+		NDArray realScores = d.forward(dp, reals, lod);
+		NDArray fakeScores = d.forward(dp, fakes, lod);
+		NDArray mixed = reals.add(fakes.sub(reals).mul(mixing));
+		NDArray grad = d.forwardWithInputGradient(dp, mixed, lod)[1];
+		// + 1e-12: the norm's derivative is undefined at a zero gradient
+		NDArray norms = grad.square().reshape(grad.getShape().get(0), -1).sum(new int[] {1}).add(1e-12f).sqrt();
+		NDArray gp = norms.sub((float) o.wganTarget).square();
+		if (gpOut != null) gpOut[0] = gp.mean().getFloat();
+		NDArray loss = fakeScores.sub(realScores).reshape(-1)
+			.add(gp.mul((float) (o.wganLambda / (o.wganTarget * o.wganTarget))))
+			.add(realScores.square().reshape(-1).mul((float) o.wganEpsilon));
+		return loss.mean();
+	}
+
+	/** Per-sample interpolation factors U(0, 1) for WGAN-GP, [n, 1, 1, 1], from the step's generator. */
+	private static NDArray mixingFactors(NDManager m, int n, NumpyRandom rng) {
+		float[] f = new float[n];
+		for (int i = 0; i < n; i++) f[i] = (float) rng.nextDouble();
+		return HostArrays.upload(m, f, new Shape(n, 1, 1, 1));
+	}
+
 	/** One training iteration: a D step (with R1 when due), then a G step, EMA and w_avg updates. */
 	public void step() {
 		Schedule sched = schedule();
@@ -348,8 +376,9 @@ public final class Trainer implements AutoCloseable {
 			Autograd.gradMode(false);
 			NDArray fakes = model.generator.synthesize(g, trainingLatents(g, n, sched.lod, rng), NoiseSource.RANDOM, sched.lod, LayerObserver.NONE);
 			Autograd.gradMode(true);
-			NDArray lossD = discriminatorLoss(model.discriminator, d, reals, fakes, sched.lod,
-				r1Due ? opts.r1Gamma * 0.5 * opts.r1Interval : 0, r1);
+			NDArray lossD = opts.isWgan()
+				? wganGpLoss(model.discriminator, d, reals, fakes, mixingFactors(m, n, rng), sched.lod, opts, r1)
+				: discriminatorLoss(model.discriminator, d, reals, fakes, sched.lod, r1Due ? opts.r1Gamma * 0.5 * opts.r1Interval : 0, r1);
 			Autograd.backward(lossD);
 			Autograd.gradMode(false);
 			adamD.step(d, dParams, sched.lr);
@@ -360,7 +389,8 @@ public final class Trainer implements AutoCloseable {
 			Autograd.gradMode(true);
 			NDArray[] ws = trainingLatents(g, n, sched.lod, rng);
 			NDArray images = model.generator.synthesize(g, ws, NoiseSource.RANDOM, sched.lod, LayerObserver.NONE);
-			NDArray lossG = Activation.softPlus(model.discriminator.forward(d, images, sched.lod).neg()).mean();
+			NDArray fakeScores = model.discriminator.forward(d, images, sched.lod);
+			NDArray lossG = opts.isWgan() ? fakeScores.mean().neg() : Activation.softPlus(fakeScores.neg()).mean();
 			Autograd.backward(lossG);
 			Autograd.gradMode(false);
 			adamG.step(g, gTrainable, sched.lr);

@@ -24,6 +24,13 @@ public final class TrainingOptions {
 	/** Learning rate by resolution and otherwise (G and D alike, as in the official config). */
 	public double lrBase = 0.001;
 	public Map<Integer, Double> lrDict = new LinkedHashMap<>();
+	/**
+	 * "logistic" (the paper's non-saturating logistic loss with R1) or "wgan-gp" (WGAN-GP as the
+	 * official {@code G_wgan}/{@code D_wgan_gp}; R1 settings are then unused).
+	 */
+	public String loss = "logistic";
+	/** WGAN-GP: gradient penalty weight λ, target norm and the drift term ε·D(real)². */
+	public double wganLambda = 10, wganTarget = 1, wganEpsilon = 0.001;
 	/** R1 weight γ and how often it is applied (1 = every step; k > 1 = lazy, scaled by k). */
 	public double r1Gamma = 10;
 	public int r1Interval = 1;
@@ -61,6 +68,10 @@ public final class TrainingOptions {
 	public long seed = 1000;
 
 
+	public boolean isWgan() {
+		return "wgan-gp".equals(loss);
+	}
+
 	public int minibatch(int resolution) {
 		return minibatchDict.getOrDefault(resolution, minibatchBase);
 	}
@@ -81,6 +92,8 @@ public final class TrainingOptions {
 		check(gEmaKimg >= 0, "g_ema_kimg must be ≥ 0");
 		check(snapshotKimg > 0, "snapshot_kimg must be > 0");
 		check(metricsKimg >= 0, "metrics_kimg must be ≥ 0");
+		check("logistic".equals(loss) || "wgan-gp".equals(loss), "loss must be logistic or wgan-gp, not " + loss);
+		check(wganLambda >= 0 && wganTarget > 0 && wganEpsilon >= 0, "wgan_lambda ≥ 0, wgan_target > 0, wgan_epsilon ≥ 0");
 		check(metricsKimg == 0 || (metricsFeatureNetwork != null && !metricsFeatureNetwork.isEmpty()),
 			"metrics during training need a feature network file");
 		check(metricsImages >= 2, "metrics_images must be ≥ 2");

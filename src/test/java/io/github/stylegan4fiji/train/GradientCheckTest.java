@@ -121,6 +121,64 @@ class GradientCheckTest {
 	}
 
 	@Test
+	void wganGpLossMatchesFiniteDifferences() {
+		StyleGanConfig c = config();
+		try (StyleGanModel model = StyleGanModel.create(c, DataRange.ofType("uint8"), 4, Device.cpu());
+				NDManager m = NDManager.newBaseManager(Device.cpu()); NDScope scope = new NDScope()) {
+			scope.suppressNotUsedWarning();
+			Params d = toDouble(model.d(), m);
+			Discriminator disc = model.discriminator;
+			List<String> names = new ArrayList<>(d.names());
+			NDArray reals = randn(m, 5, 4, 2, 8, 8), fakes = randn(m, 6, 4, 2, 8, 8);
+			NDArray alpha = m.create(new double[] {0.1, 0.5, 0.7, 0.95}, new Shape(4, 1, 1, 1));
+			double lod = 0.3;
+			TrainingOptions o = new TrainingOptions();
+			o.loss = "wgan-gp";
+
+			for (String n : names) d.get(n).setRequiresGradient(true);
+			Autograd.gradMode(true);
+			Autograd.backward(Trainer.wganGpLoss(disc, d, reals, fakes, alpha, lod, o, null));
+			Autograd.gradMode(false);
+			String[] checked = {"D/4x4/Dense1/weight", "D/4x4/Conv/weight", "D/8x8/Conv1_down/weight", "D/FromRGB_lod0/weight"};
+			double[][] analytic = new double[checked.length][];
+			for (int k = 0; k < checked.length; k++) analytic[k] = d.get(checked[k]).getGradient().toDoubleArray();
+			for (String n : names) d.get(n).setRequiresGradient(false);
+
+			// oracle: the official formula with ∇D(mix) from autograd, per sample, then the batch mean
+			DoubleSupplier f = () -> {
+				try (NDScope s = new NDScope()) {
+					s.suppressNotUsedWarning();
+					NDArray mix = reals.add(fakes.sub(reals).mul(alpha));
+					mix.setRequiresGradient(true);
+					Autograd.gradMode(true);
+					Autograd.backward(disc.forward(d, mix, lod).sum());
+					Autograd.gradMode(false);
+					double[] g = mix.getGradient().toDoubleArray(), real = disc.forward(d, reals, lod).toDoubleArray(),
+						fake = disc.forward(d, fakes, lod).toDoubleArray();
+					double total = 0;
+					int per = g.length / 4;
+					for (int i = 0; i < 4; i++) {
+						double sq = 0;
+						for (int j = 0; j < per; j++) sq += g[i * per + j] * g[i * per + j];
+						total += fake[i] - real[i] + 10 * Math.pow(Math.sqrt(sq) - 1, 2) + 0.001 * real[i] * real[i];
+					}
+					return total / 4;
+				}
+			};
+			int compared = 0;
+			for (int k = 0; k < checked.length; k++) {
+				NDArray p = d.get(checked[k]);
+				for (int i = 0; i < Math.min(4, p.size()); i++) {
+					double num = numeric(p, i, f);
+					assertEquals(num, analytic[k][i], 1e-6 + 1e-4 * Math.abs(num), checked[k] + "[" + i + "]");
+					compared++;
+				}
+			}
+			assertTrue(compared >= 12);
+		}
+	}
+
+	@Test
 	void handWrittenInputGradientEqualsAutograd() {
 		for (boolean fused : new boolean[] {true, false}) {
 			StyleGanConfig c = StyleGanConfig.tiny(16, 3);

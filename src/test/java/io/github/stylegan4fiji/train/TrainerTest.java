@@ -195,6 +195,21 @@ class TrainerTest {
 	}
 
 	@Test
+	void wganGpTrains() throws IOException {
+		Dataset data = blobs(64, 8, 5);
+		TrainingOptions o = progressiveOptions();
+		o.loss = "wgan-gp";
+		try (Trainer t = Trainer.start(tinyArch(8), o, data, dir.resolve("wgan"), Device.cpu())) {
+			for (int i = 0; i < 30; i++) t.step();
+			TrainingStatus s = t.run(TrainingListener.NONE, () -> true); // status after the steps, no more steps
+			assertTrue(Double.isFinite(s.lossG) && Double.isFinite(s.lossD), s.line());
+			assertTrue(s.r1 >= 0, "gradient penalty reported: " + s.r1);
+		}
+		o.loss = "hinge";
+		assertThrows(IllegalArgumentException.class, () -> Trainer.start(tinyArch(8), o, data, dir.resolve("bad"), Device.cpu()));
+	}
+
+	@Test
 	void badSetupIsReportedBeforeTraining() throws IOException {
 		Dataset data = blobs(8, 8, 4);
 		Path file = dir.resolve("not-a-folder");
