@@ -50,6 +50,20 @@ public final class ImageFolder {
 		public Path streamCache = null;
 		/** Stop after this many images (0 = all). */
 		public int limit = 0;
+
+		public Options copy() {
+			Options o = new Options();
+			o.recursive = recursive;
+			o.fit = fit;
+			o.normalization = normalization;
+			o.lowPercentile = lowPercentile;
+			o.highPercentile = highPercentile;
+			o.fixedRange = fixedRange;
+			o.skipBad = skipBad;
+			o.streamCache = streamCache;
+			o.limit = limit;
+			return o;
+		}
 	}
 
 	private static final List<String> EXTENSIONS = Arrays.asList(".tif", ".tiff", ".png", ".jpg", ".jpeg");

@@ -43,7 +43,7 @@ public final class LabelledImages {
 			throw new IOException(folder + " needs one subfolder per class (at least 2), found " + classes.size());
 		ImageFolder.Options o = options;
 		if ("auto".equals(o.normalization) || "percentile".equals(o.normalization) || "minmax".equals(o.normalization)) {
-			o = copy(options);
+			o = options.copy();
 			o.normalization = "type"; // per-class ranges would differ and leak the label into the intensities
 		}
 		List<Dataset> parts = new ArrayList<>();
@@ -56,18 +56,5 @@ public final class LabelledImages {
 			parts.add(d);
 		}
 		return new LabelledImages(Dataset.concat(parts), labels.stream().mapToInt(Integer::intValue).toArray(), names);
-	}
-
-	private static ImageFolder.Options copy(ImageFolder.Options a) {
-		ImageFolder.Options o = new ImageFolder.Options();
-		o.recursive = a.recursive;
-		o.fit = a.fit;
-		o.normalization = a.normalization;
-		o.lowPercentile = a.lowPercentile;
-		o.highPercentile = a.highPercentile;
-		o.skipBad = a.skipBad;
-		o.limit = a.limit;
-		o.fixedRange = a.fixedRange;
-		return o;
 	}
 }

@@ -74,6 +74,19 @@ public final class Trainer implements AutoCloseable {
 		double lastR1;
 		/** Roll-backs after divergence so far; part of every step's seed, so the retried steps draw anew. */
 		int restarts;
+
+		/** Goes back to a saved position of the run; time spent and restarts are kept. */
+		void rewindTo(State saved) {
+			step = saved.step;
+			nimg = saved.nimg;
+			epoch = saved.epoch;
+			position = saved.position;
+			prevLod = saved.prevLod;
+			adamGSteps = saved.adamGSteps;
+			adamDSteps = saved.adamDSteps;
+			nextSnapshotKimg = saved.nextSnapshotKimg;
+			lastR1 = saved.lastR1;
+		}
 	}
 
 	private final StyleGanModel model;
@@ -176,17 +189,7 @@ public final class Trainer implements AutoCloseable {
 		}
 		adamG.load(SafeTensors.read(ModelFile.readExtraEntry(checkpoint, ADAM_G_ENTRY), checkpoint + "!" + ADAM_G_ENTRY), saved.adamGSteps);
 		adamD.load(SafeTensors.read(ModelFile.readExtraEntry(checkpoint, ADAM_D_ENTRY), checkpoint + "!" + ADAM_D_ENTRY), saved.adamDSteps);
-		double seconds = state.trainingSeconds; // the time spent is spent
-		state.step = saved.step;
-		state.nimg = saved.nimg;
-		state.epoch = saved.epoch;
-		state.position = saved.position;
-		state.prevLod = saved.prevLod;
-		state.adamGSteps = saved.adamGSteps;
-		state.adamDSteps = saved.adamDSteps;
-		state.nextSnapshotKimg = saved.nextSnapshotKimg;
-		state.lastR1 = saved.lastR1;
-		state.trainingSeconds = seconds;
+		state.rewindTo(saved);
 		state.restarts++;
 		permutation = permutation(state.epoch);
 	}

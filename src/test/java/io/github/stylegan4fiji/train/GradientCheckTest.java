@@ -59,6 +59,33 @@ class GradientCheckTest {
 		return (up - down) / (2 * h);
 	}
 
+	/**
+	 * Back-propagates {@code loss} to the {@code checked} tensors of {@code p}, then compares the first
+	 * {@code perTensor} elements of each gradient with central differences of {@code f}; returns how
+	 * many were compared.
+	 */
+	private static int checkAgainstFiniteDifferences(Params p, String[] checked, java.util.function.Supplier<NDArray> loss,
+			DoubleSupplier f, int perTensor, double absTol) {
+		for (String n : checked) p.get(n).setRequiresGradient(true);
+		Autograd.gradMode(true);
+		Autograd.backward(loss.get());
+		Autograd.gradMode(false);
+		double[][] analytic = new double[checked.length][];
+		for (int k = 0; k < checked.length; k++) {
+			analytic[k] = p.get(checked[k]).getGradient().toDoubleArray();
+			p.get(checked[k]).setRequiresGradient(false);
+		}
+		int compared = 0;
+		for (int k = 0; k < checked.length; k++) {
+			for (int i = 0; i < Math.min(perTensor, analytic[k].length); i++) {
+				double num = numeric(p.get(checked[k]), i, f);
+				assertEquals(num, analytic[k][i], absTol + 1e-4 * Math.abs(num), checked[k] + "[" + i + "]");
+				compared++;
+			}
+		}
+		return compared;
+	}
+
 	private static StyleGanConfig config() {
 		StyleGanConfig c = StyleGanConfig.tiny(8, 2);
 		c.fmapBase = 16;
@@ -74,21 +101,10 @@ class GradientCheckTest {
 			scope.suppressNotUsedWarning();
 			Params d = toDouble(model.d(), m);
 			Discriminator disc = model.discriminator;
-			List<String> names = new ArrayList<>(d.names());
 			NDArray reals = randn(m, 1, 4, 2, 8, 8), fakes = randn(m, 2, 4, 2, 8, 8);
 			double lod = 0.4, weight = 10 * 0.5;
 
-			// analytic: the trainer's path (hand-written ∇ₓD inside the graph, one backward of the total)
-			for (String n : names) d.get(n).setRequiresGradient(true);
-			Autograd.gradMode(true);
-			NDArray loss = Trainer.discriminatorLoss(disc, d, reals, fakes, lod, weight, null);
-			Autograd.backward(loss);
-			Autograd.gradMode(false);
 			String[] checked = {"D/4x4/Dense1/weight", "D/4x4/Conv/weight", "D/8x8/Conv0/weight", "D/FromRGB_lod1/weight", "D/4x4/Dense0/bias"};
-			double[][] analytic = new double[checked.length][];
-			for (int k = 0; k < checked.length; k++) analytic[k] = d.get(checked[k]).getGradient().toDoubleArray();
-			for (String n : names) d.get(n).setRequiresGradient(false);
-
 			// oracle: the same loss with ∇ₓD from autograd (weights not tracked), differenced numerically
 			DoubleSupplier f = () -> {
 				try (NDScope s = new NDScope()) {
@@ -104,15 +120,9 @@ class GradientCheckTest {
 					return fake + Activation.softPlus(real.neg()).mean().getDouble() + weight * r1;
 				}
 			};
-			int compared = 0;
-			for (int k = 0; k < checked.length; k++) {
-				NDArray p = d.get(checked[k]);
-				for (int i = 0; i < Math.min(4, p.size()); i++) {
-					double num = numeric(p, i, f);
-					assertEquals(num, analytic[k][i], 1e-6 + 1e-4 * Math.abs(num), checked[k] + "[" + i + "]");
-					compared++;
-				}
-			}
+			// analytic: the trainer's path (hand-written ∇ₓD inside the graph, one backward of the total)
+			int compared = checkAgainstFiniteDifferences(d, checked,
+				() -> Trainer.discriminatorLoss(disc, d, reals, fakes, lod, weight, null), f, 4, 1e-6);
 			assertTrue(compared >= 16);
 			// the R1 term matters in this check
 			assertNotEquals(0.0, f.getAsDouble() - (Activation.softPlus(disc.forward(d, fakes, lod)).mean().getDouble()
@@ -128,22 +138,13 @@ class GradientCheckTest {
 			scope.suppressNotUsedWarning();
 			Params d = toDouble(model.d(), m);
 			Discriminator disc = model.discriminator;
-			List<String> names = new ArrayList<>(d.names());
 			NDArray reals = randn(m, 5, 4, 2, 8, 8), fakes = randn(m, 6, 4, 2, 8, 8);
 			NDArray alpha = m.create(new double[] {0.1, 0.5, 0.7, 0.95}, new Shape(4, 1, 1, 1));
 			double lod = 0.3;
 			TrainingOptions o = new TrainingOptions();
 			o.loss = "wgan-gp";
 
-			for (String n : names) d.get(n).setRequiresGradient(true);
-			Autograd.gradMode(true);
-			Autograd.backward(Trainer.wganGpLoss(disc, d, reals, fakes, alpha, lod, o, null));
-			Autograd.gradMode(false);
 			String[] checked = {"D/4x4/Dense1/weight", "D/4x4/Conv/weight", "D/8x8/Conv1_down/weight", "D/FromRGB_lod0/weight"};
-			double[][] analytic = new double[checked.length][];
-			for (int k = 0; k < checked.length; k++) analytic[k] = d.get(checked[k]).getGradient().toDoubleArray();
-			for (String n : names) d.get(n).setRequiresGradient(false);
-
 			// oracle: the official formula with ∇D(mix) from autograd, per sample, then the batch mean
 			DoubleSupplier f = () -> {
 				try (NDScope s = new NDScope()) {
@@ -165,15 +166,7 @@ class GradientCheckTest {
 					return total / 4;
 				}
 			};
-			int compared = 0;
-			for (int k = 0; k < checked.length; k++) {
-				NDArray p = d.get(checked[k]);
-				for (int i = 0; i < Math.min(4, p.size()); i++) {
-					double num = numeric(p, i, f);
-					assertEquals(num, analytic[k][i], 1e-6 + 1e-4 * Math.abs(num), checked[k] + "[" + i + "]");
-					compared++;
-				}
-			}
+			int compared = checkAgainstFiniteDifferences(d, checked, () -> Trainer.wganGpLoss(disc, d, reals, fakes, alpha, lod, o, null), f, 4, 1e-6);
 			assertTrue(compared >= 12);
 		}
 	}
