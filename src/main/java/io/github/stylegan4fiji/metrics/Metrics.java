@@ -76,6 +76,9 @@ public final class Metrics {
 		public Map<String, Object> details = new LinkedHashMap<>();
 	}
 
+	/** Rows of the distance matrix per batch in precision/recall: 512 × 50k float64 = 200 MB at the default counts. */
+	static final int PR_ROW_BATCH = 512;
+
 	private Metrics() {}
 
 	public static Result compute(Sampler sampler, FeatureNetwork net, FeatureStats reals, Options o, MetricProgress progress) {
@@ -148,7 +151,7 @@ public final class Metrics {
 			checkKept(reals, "precision/recall");
 			checkKept(a, "precision/recall");
 			double[] pr = PrecisionRecall.of(reals.features, reals.keptCount(), a.features, a.keptCount(), a.dimension(),
-				o.prK, 4096, manager);
+				o.prK, PR_ROW_BATCH, manager);
 			r.values.put("precision", pr[0]);
 			r.values.put("recall", pr[1]);
 		}
