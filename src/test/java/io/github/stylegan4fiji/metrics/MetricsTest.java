@@ -77,6 +77,10 @@ class MetricsTest {
 		for (int i = 0; i < 4; i++) assertEquals(cov[i], t.covariance[i], Math.abs(cov[i]) * 1e-13);
 		assertEquals("cnn-x", t.info.featureNetwork);
 		assertArrayEquals(new float[] {1, 2}, t.features);
+		// FID-only statistics keep no features: an empty tensor must survive the file too
+		info.keptFeatures = 0;
+		new FeatureStats(info, mean, cov, new float[0]).save(file);
+		assertEquals(0, FeatureStats.load(file).keptCount());
 	}
 
 	/** Images of the model itself (other seeds) and a dataset of flat grey images. */
