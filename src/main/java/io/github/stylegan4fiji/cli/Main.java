@@ -3,6 +3,7 @@ package io.github.stylegan4fiji.cli;
 import ai.djl.Device;
 import ij.ImagePlus;
 import io.github.stylegan4fiji.core.Devices;
+import io.github.stylegan4fiji.core.EngineDoctor;
 import io.github.stylegan4fiji.core.Json;
 import io.github.stylegan4fiji.core.StyleGanConfig;
 import io.github.stylegan4fiji.core.StyleGanModel;
@@ -55,6 +56,7 @@ public final class Main {
 		"           [--metrics-kimg 0] [--metrics fid] [--metrics-images 5000] [--metrics-network FILE]   metrics during training",
 		"  generate --model FILE --out DIR [--seeds 0-15] [--psi 0.7] [--cutoff 0] [--noise const|random|none] [--device cpu]",
 		"  info     --model FILE",
+		"  doctor   [--model FILE] [--batch 16] [--device auto]   engine, device, CPU, libtorch/oneDNN versions and the convolution self-check",
 		"  export   --model CHECKPOINT --out FILE.zip   a sampling-only model (G_ema alone, a third of the size)",
 		"  plot-log --log training-log.jsonl --out FILE.png   loss curves of a run",
 		"  train-feature-network --out FILE.zip (--fashion-mnist | --data LABELLED_DIR [--test-data LABELLED_DIR])",
@@ -84,6 +86,7 @@ public final class Main {
 				case "train": train(a); break;
 				case "generate": generate(a); break;
 				case "info": info(a); break;
+				case "doctor": doctor(a); break;
 				case "export": export(a); break;
 				case "plot-log": plotLog(a); break;
 				case "train-feature-network": trainFeatureNetwork(a); break;
@@ -437,6 +440,17 @@ public final class Main {
 			for (int i = 0; i < data.getItemCount(s); i++)
 				if (!(data.getYValue(s, i) > 0)) return false;
 		return true;
+	}
+
+	static void doctor(Args a) throws IOException {
+		Path modelFile = a.has("model") ? a.path("model") : null;
+		int batch = a.integer("batch", 16);
+		Device device = Devices.parse(a.string("device", "auto"));
+		a.checkAllUsed();
+		StyleGanConfig config = modelFile == null ? null : ModelFile.readManifest(modelFile).config;
+		EngineDoctor.Result r = EngineDoctor.run(device, config, batch);
+		System.out.print(r.report);
+		if (!r.ok) System.exit(1);
 	}
 
 	static void info(Args a) throws IOException {

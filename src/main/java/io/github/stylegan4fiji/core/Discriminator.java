@@ -125,9 +125,9 @@ public final class Discriminator {
 		for (int r = 3; r <= rStart; r++) {
 			String s = scope(1 << r);
 			if (r == rStart && frac > 0) {
-				NDArray da3 = Layers.lreluGrad(d.mul(frac), a3);
-				dImg = Layers.upscale2d(Layers.convInputGrad(da3, p, fromRgbName(r2 - r + 1), Layers.SQRT2), 2).mul(0.25f);
-				d = d.mul(1 - frac);
+				NDArray da3 = Layers.lreluGrad(Scalars.mul(d, frac), a3);
+				dImg = Scalars.mul(Layers.upscale2d(Layers.convInputGrad(da3, p, fromRgbName(r2 - r + 1), Layers.SQRT2), 2), 0.25);
+				d = Scalars.mul(d, 1 - frac);
 			}
 			d = Layers.convDownInputGrad(Layers.lreluGrad(d, a2[r]), p, s + "Conv1_down", Layers.SQRT2, c.fused(1 << r));
 			if (c.blur) d = Layers.blur(d); // the symmetric, zero-padded blur is its own adjoint
@@ -135,7 +135,7 @@ public final class Discriminator {
 		}
 		NDArray g0 = Layers.convInputGrad(Layers.lreluGrad(d, a0), p, fromRgbName(r2 - rStart), Layers.SQRT2);
 		dImg = dImg == null ? g0 : g0.add(dImg);
-		if (down > 1) dImg = Layers.upscale2d(dImg, down).div((float) down * down);
+		if (down > 1) dImg = Scalars.div(Layers.upscale2d(dImg, down), (double) down * down);
 		return new NDArray[] {scores, dImg};
 	}
 

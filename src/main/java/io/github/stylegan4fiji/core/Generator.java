@@ -67,7 +67,7 @@ public final class Generator {
 		for (int i = 0; i < limit; i++) {
 			if (ws[i] != lastIn) { // broadcast dlatents share one array: truncate it once
 				lastIn = ws[i];
-				lastOut = avg.add(ws[i].sub(avg).mul((float) psi));
+				lastOut = avg.add(Scalars.mul(ws[i].sub(avg), (float) psi));
 			}
 			out[i] = lastOut;
 		}

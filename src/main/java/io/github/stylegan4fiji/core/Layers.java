@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
-import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.pooling.Pool;
 
@@ -23,10 +22,8 @@ public final class Layers {
 	public static final float LRELU_ALPHA = 0.2f;
 	static final float EPS = 1e-8f;
 
-	private static final Shape S1 = new Shape(1, 1);
 	private static final Shape S2 = new Shape(2, 2);
 	private static final Shape P0 = new Shape(0, 0);
-	private static final Shape P1 = new Shape(1, 1);
 
 	private Layers() {}
 
@@ -54,14 +51,14 @@ public final class Layers {
 		NDArray w = p.get(name + "/weight");
 		NDArray b = p.get(name + "/bias");
 		double coef = heCoefficient(gain, w.getShape().get(1), lrmul);
-		return Linear.linear(x, w.mul(coef), lrmul == 1 ? b : b.mul(lrmul)).singletonOrThrow();
+		return Linear.linear(x, Scalars.mul(w, coef), Scalars.mul(b, lrmul)).singletonOrThrow();
 	}
 
 	/** Equalized-LR weight of a conv layer, already scaled. */
 	static NDArray convWeight(Params p, String name, double gain) {
 		NDArray w = p.get(name + "/weight");
 		Shape s = w.getShape();
-		return w.mul(heCoefficient(gain, s.get(1) * s.get(2) * s.get(3), 1.0));
+		return Scalars.mul(w, heCoefficient(gain, s.get(1) * s.get(2) * s.get(3), 1.0));
 	}
 
 	static NDArray biasOrNull(Params p, String name) {
@@ -75,8 +72,7 @@ public final class Layers {
 	public static NDArray conv(NDArray x, Params p, String name, double gain) {
 		NDArray w = convWeight(p, name, gain);
 		int k = (int) w.getShape().get(2);
-		Shape pad = k == 1 ? P0 : new Shape(k / 2, k / 2);
-		return Conv2d.conv2d(x, w, biasOrNull(p, name), S1, pad, S1, 1).singletonOrThrow();
+		return Convolutions.conv2d(x, w, biasOrNull(p, name), 1, k / 2);
 	}
 
 	/** Nearest-neighbour 2× upsampling followed by a 3×3 convolution (bias fused). */
@@ -84,7 +80,7 @@ public final class Layers {
 		NDArray w = convWeight(p, name, gain);
 		NDArray bias = biasOrNull(p, name);
 		if (!fused) {
-			return Conv2d.conv2d(upscale2d(x, 2), w, bias, S1, P1, S1, 1).singletonOrThrow();
+			return Convolutions.conv2d(upscale2d(x, 2), w, bias, 1, 1);
 		}
 		// Fused (sub-pixel) form: output pixel (2i+a, 2j+b) sees input rows {i−1, i} (a = 0) or
 		// {i, i+1} (a = 1) with the 3×3 taps summed accordingly, i.e. one 2×2 kernel per phase (a, b).
@@ -104,7 +100,7 @@ public final class Layers {
 			for (int b = 0; b < 2; b++)
 				phases[a * 2 + b] = taps[a].matMul(w2).matMul(taps[b].transpose()).reshape(1, out, in, 2, 2);
 		NDArray k = phases[0].concat(phases[1], 0).concat(phases[2], 0).concat(phases[3], 0).reshape(4 * out, in, 2, 2);
-		NDArray y = Conv2d.conv2d(x, k, null, S1, P1, S1, 1).singletonOrThrow().reshape(n, 2, 2, out, h + 1, wd + 1);
+		NDArray y = Convolutions.conv2d(x, k, null, 1, 1).reshape(n, 2, 2, out, h + 1, wd + 1);
 		NDArray img = interleavePhases(y, n, out, h, wd);
 		return bias == null ? img : img.add(bias.reshape(1, -1, 1, 1));
 	}
@@ -113,13 +109,13 @@ public final class Layers {
 	public static NDArray convDown(NDArray x, Params p, String name, double gain, boolean fused) {
 		NDArray w = convWeight(p, name, gain);
 		if (!fused) {
-			NDArray y = Conv2d.conv2d(x, w, null, S1, P1, S1, 1).singletonOrThrow();
+			NDArray y = Convolutions.conv2d(x, w, null, 1, 1);
 			y = downscale2d(y);
 			NDArray b = biasOrNull(p, name);
 			return b == null ? y : y.add(b.reshape(1, -1, 1, 1));
 		}
-		NDArray w4 = sumShifts(w).mul(0.25f);
-		return Conv2d.conv2d(x, w4, biasOrNull(p, name), S2, P1, S1, 1).singletonOrThrow();
+		NDArray w4 = Scalars.mul(sumShifts(w), 0.25);
+		return Convolutions.conv2d(x, w4, biasOrNull(p, name), 2, 1);
 	}
 
 	// ---- input gradients (adjoints), built from differentiable forward ops --------------------
@@ -131,15 +127,14 @@ public final class Layers {
 	public static NDArray convInputGrad(NDArray dy, Params p, String name, double gain) {
 		NDArray w = convWeight(p, name, gain);
 		int k = (int) w.getShape().get(2);
-		Shape pad = k == 1 ? P0 : new Shape(k / 2, k / 2);
 		NDArray wt = (k == 1 ? w : w.flip(2, 3)).transpose(1, 0, 2, 3);
-		return Conv2d.conv2d(dy, wt, null, S1, pad, S1, 1).singletonOrThrow();
+		return Convolutions.conv2d(dy, wt, null, 1, k / 2);
 	}
 
 	/** Adjoint of {@link #convDown} with respect to its input. */
 	public static NDArray convDownInputGrad(NDArray dy, Params p, String name, double gain, boolean fused) {
-		if (!fused) return convInputGrad(upscale2d(dy, 2).mul(0.25f), p, name, gain);
-		NDArray w4 = sumShifts(convWeight(p, name, gain)).mul(0.25f); // [out, in, 4, 4]
+		if (!fused) return convInputGrad(Scalars.mul(upscale2d(dy, 2), 0.25), p, name, gain);
+		NDArray w4 = Scalars.mul(sumShifts(convWeight(p, name, gain)), 0.25); // [out, in, 4, 4]
 		return convTransposeStride2(dy, w4);
 	}
 
@@ -158,8 +153,7 @@ public final class Layers {
 				NDArray phase = f.get(new NDIndex(":, :, {}::2, {}::2", a, b)).transpose(1, 0, 2, 3).reshape(1, out, in, 2, 2);
 				k = k == null ? phase : k.concat(phase, 0);
 			}
-		NDArray y = Conv2d.conv2d(x, k.reshape(4 * out, in, 2, 2), null, S1, P1, S1, 1).singletonOrThrow()
-			.reshape(n, 2, 2, out, h + 1, wd + 1);
+		NDArray y = Convolutions.conv2d(x, k.reshape(4 * out, in, 2, 2), null, 1, 1).reshape(n, 2, 2, out, h + 1, wd + 1);
 		return interleavePhases(y, n, out, h, wd);
 	}
 
@@ -177,7 +171,7 @@ public final class Layers {
 	/** Adjoint of a dense layer with respect to its input: dy · (W·coef). */
 	public static NDArray denseInputGrad(NDArray dy, Params p, String name, double gain, double lrmul) {
 		NDArray w = p.get(name + "/weight");
-		return dy.matMul(w.mul(heCoefficient(gain, w.getShape().get(1), lrmul)));
+		return dy.matMul(Scalars.mul(w, heCoefficient(gain, w.getShape().get(1), lrmul)));
 	}
 
 	/** dy through leaky ReLU at pre-activation a (the slope mask carries no gradient). */
@@ -201,8 +195,8 @@ public final class Layers {
 		NDArray d = y.sub(y.mean(new int[] {0}, true));
 		NDArray sigma = d.square().mean(new int[] {0}, true).add(EPS).sqrt();
 		NDArray total = ds.reshape(g, m, f, h * w).sum(new int[] {0}).sum(new int[] {2}); // [M, F]
-		NDArray coef = total.div((float) (c / f * h * w)).reshape(1, m, f, 1, 1, 1);
-		return d.div(sigma.mul((float) g)).mul(coef).reshape(n, c, h, w);
+		NDArray coef = Scalars.div(total, (double) (c / f * h * w)).reshape(1, m, f, 1, 1, 1);
+		return d.div(Scalars.mul(sigma, g)).mul(coef).reshape(n, c, h, w);
 	}
 
 	/** w padded by one pixel, summed over the four 1-pixel shifts: 3×3 → 4×4 (the official fused kernel). */
@@ -252,7 +246,7 @@ public final class Layers {
 		for (int i = 0; i < c; i++)
 			for (int j = 0; j < 9; j++) k[i * 9 + j] = f[j] / 16f;
 		NDArray kernel = HostArrays.upload(m, k, new Shape(c, 1, 3, 3)).toDevice(x.getDevice(), false).toType(x.getDataType(), false);
-		return Conv2d.conv2d(x, kernel, null, S1, P1, S1, c).singletonOrThrow();
+		return Convolutions.conv2d(x, kernel, null, 1, 1, c);
 	}
 
 	// ---- normalisation and styles -------------------------------------------------------------
@@ -307,7 +301,7 @@ public final class Layers {
 	public static NDArray lerpClip(NDArray a, NDArray b, double t) {
 		if (t <= 0) return a;
 		if (t >= 1) return b;
-		return a.add(b.sub(a).mul(t));
+		return a.add(Scalars.mul(b.sub(a), t));
 	}
 
 	/** Minibatch standard deviation (ProGAN §3), appended as extra feature maps. */

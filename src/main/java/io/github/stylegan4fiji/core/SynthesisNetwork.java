@@ -98,7 +98,7 @@ public final class SynthesisNetwork {
 		} else {
 			NDArray dw = p.get(s4 + "Dense/weight");
 			double coef = Layers.heCoefficient(Layers.SQRT2 / 4, dw.getShape().get(1), 1.0);
-			x = Linear.linear(w[0], dw.mul(coef)).singletonOrThrow().reshape(batch, -1, 4, 4);
+			x = Linear.linear(w[0], Scalars.mul(dw, coef)).singletonOrThrow().reshape(batch, -1, 4, 4);
 			x = x.add(p.get(s4 + "Dense/bias").reshape(1, -1, 1, 1));
 			x = epilogue(p, x, s4 + "Dense", 0, w, noise, observer);
 		}

@@ -7,6 +7,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.github.stylegan4fiji.core.ConvShape;
+import io.github.stylegan4fiji.core.Convolutions;
 import io.github.stylegan4fiji.core.Json;
 import io.github.stylegan4fiji.core.Layers;
 import io.github.stylegan4fiji.core.ParamSpec;
@@ -25,6 +27,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The project's built-in feature network: a small classifier CNN trained by the project on a labelled
@@ -126,6 +129,16 @@ public final class CnnFeatureNetwork implements FeatureNetwork {
 	@Override
 	public List<String> classNames() {
 		return Collections.unmodifiableList(config.classNames);
+	}
+
+	@Override
+	public Set<ConvShape> convolutionShapes() {
+		Set<ConvShape> shapes = Convolutions.record(() -> {
+			try (NDManager m = manager.newSubManager()) {
+				forward(m.zeros(new Shape(1, config.channels, config.resolution, config.resolution)), true);
+			}
+		});
+		return shapes;
 	}
 
 	/** Activations by name: conv0…conv3, fc (= features) and out (= logits). */

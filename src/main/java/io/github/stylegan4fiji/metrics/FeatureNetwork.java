@@ -2,7 +2,12 @@ package io.github.stylegan4fiji.metrics;
 
 import ai.djl.ndarray.NDArray;
 
+import io.github.stylegan4fiji.core.ConvShape;
+import io.github.stylegan4fiji.core.Convolutions;
+
+import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 
 /**
  * An image embedding used by the metrics: features for FID, KID and precision/recall, a perceptual
@@ -15,6 +20,14 @@ public interface FeatureNetwork extends AutoCloseable {
 	String id();
 
 	int featureSize();
+
+	/**
+	 * The convolutions (at batch 1) this network runs through the project's {@link Convolutions}, for
+	 * the engine's self-check; empty for networks that run their own (TorchScript).
+	 */
+	default Set<ConvShape> convolutionShapes() {
+		return Collections.emptySet();
+	}
 
 	/** Where inputs must live (device) and where intermediate arrays are made. */
 	ai.djl.ndarray.NDManager manager();

@@ -10,7 +10,9 @@ import io.github.stylegan4fiji.core.Params;
 import io.github.stylegan4fiji.data.LabelledImages;
 import io.github.stylegan4fiji.sampling.NumpyRandom;
 import io.github.stylegan4fiji.train.Adam;
-import io.github.stylegan4fiji.train.Autograd;
+import io.github.stylegan4fiji.core.Autograd;
+import io.github.stylegan4fiji.core.EngineCheck;
+import io.github.stylegan4fiji.core.Scalars;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +41,7 @@ public final class FeatureNetworkTrainer {
 	public static double[] train(CnnFeatureNetwork net, LabelledImages data, Options o, Consumer<String> log,
 			BooleanSupplier cancelled) {
 		checkClasses(net, data);
+		EngineCheck.ensureCorrect(EngineCheck.forJob(net.convolutionShapes(), o.batchSize), net.manager().getDevice(), log);
 		Params p = net.params();
 		List<String> names = new ArrayList<>(p.names());
 		NumpyRandom rng = new NumpyRandom(o.seed);
@@ -89,7 +92,7 @@ public final class FeatureNetworkTrainer {
 	static NDArray crossEntropy(NDArray logits, NDArray labels, int classes) {
 		NDArray logp = logits.logSoftmax(1);
 		NDArray onehot = labels.oneHot(classes).toType(DataType.FLOAT32, false);
-		return logp.mul(onehot).sum().neg().div(logits.getShape().get(0));
+		return Scalars.div(logp.mul(onehot).sum().neg(), logits.getShape().get(0));
 	}
 
 	/** Share of images whose arg-max class is their label. */

@@ -1,6 +1,8 @@
 package io.github.stylegan4fiji.metrics;
 
 import ai.djl.Device;
+import io.github.stylegan4fiji.core.ConvShape;
+import io.github.stylegan4fiji.core.EngineCheck;
 import io.github.stylegan4fiji.core.StyleGanModel;
 import io.github.stylegan4fiji.data.Dataset;
 import io.github.stylegan4fiji.data.ImageFolder;
@@ -10,6 +12,8 @@ import io.github.stylegan4fiji.sampling.Sampler;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -55,6 +59,9 @@ public final class MetricJob {
 			if (!net.hasPerceptualDistance() && options.metrics.stream().anyMatch(k -> k.startsWith("ppl") || k.equals("ls")))
 				throw new IllegalArgumentException("PPL and LS need the built-in feature network; " + featureNetwork.getFileName()
 					+ " gives features only (use it for FID, KID and P&R)");
+			Set<ConvShape> shapes = new LinkedHashSet<>(EngineCheck.shapesOf(m.config, options.batchSize, false));
+			shapes.addAll(EngineCheck.forJob(net.convolutionShapes(), options.batchSize));
+			EngineCheck.ensureCorrect(shapes, device, log);
 			log.accept("Metrics " + options.metrics + " for " + model + " with " + sampler.describeDevice()
 				+ "; feature network " + featureNetwork.getFileName() + " (" + net.id() + ")");
 			FeatureStats reals = null;

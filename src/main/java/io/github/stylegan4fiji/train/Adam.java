@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
+import io.github.stylegan4fiji.core.Autograd;
 import io.github.stylegan4fiji.core.Params;
 import io.github.stylegan4fiji.io.SafeTensors;
 

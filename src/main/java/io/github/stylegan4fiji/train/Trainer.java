@@ -7,6 +7,9 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.pytorch.jni.JniUtils;
+import io.github.stylegan4fiji.core.Autograd;
+import io.github.stylegan4fiji.core.EngineCheck;
+import io.github.stylegan4fiji.core.Scalars;
 import io.github.stylegan4fiji.core.Discriminator;
 import io.github.stylegan4fiji.core.Generator;
 import io.github.stylegan4fiji.core.HostArrays;
@@ -323,7 +326,7 @@ public final class Trainer implements AutoCloseable {
 		}
 		NDArray fakeScores = d.forward(dp, fakes, lod);
 		NDArray loss = Activation.softPlus(fakeScores).mean().add(Activation.softPlus(realScores.neg()).mean());
-		return penalty == null ? loss : loss.add(penalty.mul((float) r1Weight));
+		return penalty == null ? loss : loss.add(Scalars.mul(penalty, (float) r1Weight));
 	}
 
 	/**
@@ -342,8 +345,8 @@ public final class Trainer implements AutoCloseable {
 		NDArray gp = norms.sub((float) o.wganTarget).square();
 		if (gpOut != null) gpOut[0] = gp.mean().getFloat();
 		NDArray loss = fakeScores.sub(realScores).reshape(-1)
-			.add(gp.mul((float) (o.wganLambda / (o.wganTarget * o.wganTarget))))
-			.add(realScores.square().reshape(-1).mul((float) o.wganEpsilon));
+			.add(Scalars.mul(gp, (float) (o.wganLambda / (o.wganTarget * o.wganTarget))))
+			.add(Scalars.mul(realScores.square().reshape(-1), (float) o.wganEpsilon));
 		return loss.mean();
 	}
 
@@ -462,6 +465,7 @@ public final class Trainer implements AutoCloseable {
 	public TrainingStatus run(TrainingListener listener, BooleanSupplier cancelled) throws IOException {
 		listener.onLog("Training " + model.config.resolution + "² × " + model.config.channels + " channel(s) on "
 			+ data.summary() + " with " + io.github.stylegan4fiji.core.Devices.describe(model.device()));
+		EngineCheck.ensureCorrect(EngineCheck.shapesOf(model.config, opts.minibatchBase, true), model.device(), listener::onLog);
 		TrainingStatus status = status(Double.NaN, Double.NaN);
 		long logEvery = 0;
 		double windowStart = System.nanoTime(), windowKimg = kimg();
@@ -545,6 +549,7 @@ public final class Trainer implements AutoCloseable {
 		if (metricsNet == null) {
 			metricsNet = CnnFeatureNetwork.load(java.nio.file.Paths.get(opts.metricsFeatureNetwork), model.device());
 			metricsNet.checkCompatible(model.config.channels, model.config.resolution);
+			EngineCheck.ensureCorrect(EngineCheck.forJob(metricsNet.convolutionShapes(), 64), model.device(), listener::onLog);
 		}
 		if (metricsReals == null && mo.needsReals())
 			metricsReals = Metrics.realStats(data, "training images", metricsNet, mo.maxKept, 64,

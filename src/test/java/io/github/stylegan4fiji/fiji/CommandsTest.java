@@ -51,7 +51,7 @@ class CommandsTest {
 
 	static final java.util.List<Class<? extends Command>> ALL = Arrays.asList(GenerateImagesCommand.class,
 		StyleMixingCommand.class, NoiseResamplingCommand.class, TruncationSweepCommand.class, InterpolationCommand.class,
-		BatchExportCommand.class, TrainCommand.class, ModelInfoCommand.class, ComputeMetricsCommand.class);
+		BatchExportCommand.class, TrainCommand.class, ModelInfoCommand.class, ComputeMetricsCommand.class, EngineCheckCommand.class);
 
 	@org.junit.jupiter.api.BeforeEach
 	void fresh() {
@@ -66,6 +66,15 @@ class CommandsTest {
 
 	static CommandModule run(Class<? extends Command> c, Object... inputs) throws Exception {
 		return commands.run(c, true, inputs).get();
+	}
+
+	@Test
+	void engineCheckReportsEngineCpuAndTheModelsConvolutions() throws Exception {
+		CommandModule m = run(EngineCheckCommand.class, "model", model, "device", "cpu", "batch_size", 4);
+		String report = (String) m.getOutput("report");
+		assertTrue(report.contains("PyTorch") && report.contains("oneDNN") && report.contains("CPU vector extensions"), report);
+		assertTrue(report.contains("this model (16², 2 channel(s))"), report);
+		assertTrue(report.contains("OK: training, sampling and metrics compute correct values"), report);
 	}
 
 	@Test

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import io.github.stylegan4fiji.core.Autograd;
 import io.github.stylegan4fiji.core.DataRange;
 import io.github.stylegan4fiji.core.Discriminator;
 import io.github.stylegan4fiji.core.Generator;

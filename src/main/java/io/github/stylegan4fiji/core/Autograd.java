@@ -1,4 +1,4 @@
-package io.github.stylegan4fiji.train;
+package io.github.stylegan4fiji.core;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.pytorch.engine.PtNDArray;

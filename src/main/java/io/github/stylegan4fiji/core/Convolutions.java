@@ -1,0 +1,172 @@
+package io.github.stylegan4fiji.core;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.convolutional.Conv2d;
+
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Every convolution of the project (G, D, R1's adjoint, the feature network) goes through here.
+ * <p>
+ * <b>Why.</b> libtorch 2.7.1 computes float32 convolutions on the CPU with oneDNN 3.7.1, whose
+ * kernels return wrong values, or NaN read from memory they never wrote, on some CPUs (seen on AMD
+ * EPYC with AVX-512): for channel counts that are not multiples of 16 (forward and input gradient),
+ * and for stride-2 convolutions at multiples of 16 that are not powers of two. Shapes outside that
+ * set were correct in every probe (docs/design.md, "Convolutions on the CPU"). So on the CPU:
+ * <ul>
+ * <li>convolutions whose input and output channels are multiples of 16 (powers of two when
+ * strided) run through libtorch's conv2d ({@link Route#LIBTORCH}, fast);</li>
+ * <li>all others run as {@link Route#GEMM}: the k×k shifted (strided) slices of the padded input
+ * stacked into columns and one matrix product with the kernel (BLAS sgemm; forward and both
+ * gradients then come from slicing and matrix-product kernels, never from a convolution kernel).
+ * A 1×1 convolution is a plain matrix product this way, the cheapest form anyway.</li>
+ * </ul>
+ * {@link EngineCheck} verifies the routes for a model's shapes against float64 before training and
+ * metric jobs; a shape that fails there is {@linkplain #distrust distrusted} and from then on runs as
+ * GEMM. On CUDA every convolution goes to libtorch (cuDNN), still checked by {@link EngineCheck}.
+ * <p>
+ * The system property {@code stylegan4fiji.conv} ({@code auto}, {@code gemm}, {@code libtorch})
+ * forces one route for diagnostics and benchmarks; {@code auto} is the default.
+ */
+public final class Convolutions {
+
+	/** How one convolution is computed. */
+	public enum Route {
+		/** libtorch's conv2d (oneDNN on the CPU, cuDNN on CUDA). */
+		LIBTORCH,
+		/** Shifted slices stacked into columns and one matrix product. */
+		GEMM
+	}
+
+	private static final Set<String> distrusted = ConcurrentHashMap.newKeySet();
+	private static final ThreadLocal<Set<ConvShape>> recorder = new ThreadLocal<>();
+
+	private Convolutions() {}
+
+	/** 'Same'-style convolution with a square kernel; bias [out] or null. */
+	public static NDArray conv2d(NDArray x, NDArray w, NDArray bias, int stride, int pad) {
+		return conv2d(x, w, bias, stride, pad, 1);
+	}
+
+	/** Grouped convolution (groups = channels: depthwise). */
+	public static NDArray conv2d(NDArray x, NDArray w, NDArray bias, int stride, int pad, int groups) {
+		ConvShape s = shapeOf(x, w, stride, pad, groups);
+		Set<ConvShape> rec = recorder.get();
+		if (rec != null) { // shape recording: the value is not needed, only what follows from the shape
+			rec.add(s);
+			NDArray y = x.getManager().zeros(new Shape(s.batch, s.out, s.outHeight(), s.outWidth()), x.getDataType(), x.getDevice());
+			return bias == null ? y : y.add(bias.reshape(1, -1, 1, 1));
+		}
+		return compute(x, w, bias, s, route(s, x.getDevice()));
+	}
+
+	/** The route a shape takes on a device, as {@link #conv2d} would choose it now. */
+	public static Route route(ConvShape s, Device device) {
+		String forced = System.getProperty("stylegan4fiji.conv", "auto").trim().toLowerCase(Locale.ROOT);
+		if (forced.equals("gemm")) return Route.GEMM;
+		if (forced.equals("libtorch")) return Route.LIBTORCH;
+		if (!Device.Type.CPU.equals(device.getDeviceType())) return distrusted.contains(signature(s)) ? Route.GEMM : Route.LIBTORCH;
+		if (s.kernel == 1 && s.stride == 1 && s.pad == 0 && s.groups == 1) return Route.GEMM; // a plain matrix product
+		if (distrusted.contains(signature(s))) return Route.GEMM;
+		return oneDnnKnownGood(s) ? Route.LIBTORCH : Route.GEMM;
+	}
+
+	/**
+	 * The shapes for which oneDNN's float32 kernels were right in every probe, including on CPUs
+	 * where others are wrong: channel counts that are multiples of 16, powers of two when strided;
+	 * depthwise 3×3 with a multiple of 16 channels.
+	 */
+	static boolean oneDnnKnownGood(ConvShape s) {
+		if (s.groups > 1) return s.groups == s.in && s.in == s.out && s.in % 16 == 0 && s.stride == 1;
+		boolean multiples = s.in % 16 == 0 && s.out % 16 == 0;
+		return multiples && (s.stride == 1 || Integer.bitCount(s.in) == 1 && Integer.bitCount(s.out) == 1);
+	}
+
+	/** From now on, convolutions of this kind (channels, kernel, stride, padding) run as GEMM. */
+	public static void distrust(ConvShape s) {
+		distrusted.add(signature(s));
+	}
+
+	static String signature(ConvShape s) {
+		return s.in + "/" + s.out + "/" + s.kernel + "/" + s.stride + "/" + s.pad + "/" + s.groups;
+	}
+
+	/**
+	 * Runs {@code body} on this thread with convolutions replaced by zeros of the right shape and
+	 * returns the shapes it asked for. Cheap: no convolution is computed.
+	 */
+	public static Set<ConvShape> record(Runnable body) {
+		Set<ConvShape> shapes = new LinkedHashSet<>();
+		Set<ConvShape> outer = recorder.get();
+		recorder.set(shapes);
+		try {
+			body.run();
+		} finally {
+			if (outer == null) recorder.remove();
+			else recorder.set(outer);
+		}
+		return shapes;
+	}
+
+	static ConvShape shapeOf(NDArray x, NDArray w, int stride, int pad, int groups) {
+		Shape xs = x.getShape(), ws = w.getShape();
+		if (xs.dimension() != 4 || ws.dimension() != 4 || ws.get(2) != ws.get(3) || ws.get(1) * groups != xs.get(1))
+			throw new IllegalArgumentException("convolution of " + xs + " with kernel " + ws + " (groups " + groups + ")");
+		return new ConvShape((int) xs.get(0), (int) xs.get(1), (int) ws.get(0), (int) xs.get(2), (int) xs.get(3),
+			(int) ws.get(2), stride, pad, groups);
+	}
+
+	/** The convolution computed on a given route (package-private for the engine check and tests). */
+	static NDArray compute(NDArray x, NDArray w, NDArray bias, ConvShape s, Route route) {
+		if (route == Route.LIBTORCH) {
+			return Conv2d.conv2d(x, w, bias, new Shape(s.stride, s.stride), new Shape(s.pad, s.pad), new Shape(1, 1), s.groups)
+				.singletonOrThrow();
+		}
+		NDArray y = s.groups == 1 ? gemm(x, w, s) : depthwiseBySlices(x, w, s);
+		return bias == null ? y : y.add(bias.reshape(1, -1, 1, 1));
+	}
+
+	private static NDArray gemm(NDArray x, NDArray w, ConvShape s) {
+		long ho = s.outHeight(), wo = s.outWidth(), k = s.kernel;
+		if (k == 1 && s.stride == 1 && s.pad == 0) {
+			return w.reshape(s.out, s.in).matMul(x.reshape(s.batch, s.in, (long) s.height * s.width)).reshape(s.batch, s.out, ho, wo);
+		}
+		NDArray cols = NDArrays.stack(slices(x, s), 2).reshape(s.batch, s.in * k * k, ho * wo); // [N, C·k², L], (c, i, j) order
+		return w.reshape(s.out, s.in * k * k).matMul(cols).reshape(s.batch, s.out, ho, wo);
+	}
+
+	/** Depthwise: Σ over the k² taps of the shifted slice times its per-channel weight. */
+	private static NDArray depthwiseBySlices(NDArray x, NDArray w, ConvShape s) {
+		if (s.groups != s.in || s.in != s.out)
+			throw new UnsupportedOperationException("grouped convolution other than depthwise: " + s);
+		NDList sl = slices(x, s);
+		NDArray y = null;
+		int t = 0;
+		for (int i = 0; i < s.kernel; i++)
+			for (int j = 0; j < s.kernel; j++) {
+				NDArray tap = sl.get(t++).mul(w.get(new NDIndex(":, 0, {}, {}", i, j)).reshape(1, -1, 1, 1));
+				y = y == null ? tap : y.add(tap);
+			}
+		return y;
+	}
+
+	/** The k² input windows [N, C, Ho, Wo] of the zero-padded input, row-major over the taps. */
+	private static NDList slices(NDArray x, ConvShape s) {
+		int p = s.pad, st = s.stride;
+		long ho = s.outHeight(), wo = s.outWidth();
+		NDArray xp = p > 0 ? x.pad(new Shape(p, p, p, p), 0) : x;
+		NDList out = new NDList(s.kernel * s.kernel);
+		for (int i = 0; i < s.kernel; i++)
+			for (int j = 0; j < s.kernel; j++)
+				out.add(xp.get(new NDIndex(":, :, {}:{}:{}, {}:{}:{}", i, i + st * (ho - 1) + 1, st, j, j + st * (wo - 1) + 1, st)));
+		return out;
+	}
+}
