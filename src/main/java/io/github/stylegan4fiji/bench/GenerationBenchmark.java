@@ -28,24 +28,12 @@ import io.github.stylegan4fiji.sampling.Truncation;
  */
 public final class GenerationBenchmark {
 
-	static StyleGanConfig config(int res, int channels, int fmapBase, int fmapMax, int latent) {
-		StyleGanConfig c = new StyleGanConfig();
-		c.resolution = res;
-		c.channels = channels;
-		c.fmapBase = fmapBase;
-		c.fmapMax = fmapMax;
-		c.latentSize = latent;
-		c.dlatentSize = latent;
-		c.mappingFmaps = latent;
-		return c.validate();
-	}
-
 	public static void main(String[] args) {
 		Device device = Devices.parse(args.length > 0 ? args[0] : "cpu");
 		int repeats = args.length > 1 ? Integer.parseInt(args[1]) : 10;
 		Object[][] configs = {
-			{"res32_c1_fb1024_fm128_z128", config(32, 1, 1024, 128, 128), 16},
-			{"res128_c3_fb4096_fm256_z256", config(128, 3, 4096, 256, 256), 8},
+			{"res32_c1_fb1024_fm128_z128", StyleGanConfig.reference(), 16},
+			{"res128_c3_fb4096_fm256_z256", StyleGanConfig.of(128, 3, 4096, 256, 256), 8},
 		};
 		for (Object[] cfg : configs) {
 			run((String) cfg[0], (StyleGanConfig) cfg[1], (Integer) cfg[2], device, repeats);

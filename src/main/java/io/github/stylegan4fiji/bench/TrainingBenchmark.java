@@ -62,8 +62,8 @@ public final class TrainingBenchmark {
 		int iterations = args.length > 1 ? Integer.parseInt(args[1]) : 10;
 		int memoryIterations = args.length > 2 ? Integer.parseInt(args[2]) : 0;
 		Path tmp = Files.createTempDirectory("stylegan-bench");
-		StyleGanConfig ref = GenerationBenchmark.config(32, 1, 1024, 128, 128);
-		StyleGanConfig big = GenerationBenchmark.config(64, 3, 2048, 256, 256);
+		StyleGanConfig ref = StyleGanConfig.reference();
+		StyleGanConfig big = StyleGanConfig.of(64, 3, 2048, 256, 256);
 		Object[][] configs = {{"res32_c1_fb1024_fm128_z128_b16", ref, 16}, {"res64_c3_fb2048_fm256_z256_b8", big, 8}};
 		for (Object[] cfg : configs) {
 			StyleGanConfig c = (StyleGanConfig) cfg[1];
@@ -101,7 +101,7 @@ public final class TrainingBenchmark {
 			JsonObject e = new JsonObject();
 			e.addProperty("resolution", r);
 			e.addProperty("ms_per_iteration", Double.valueOf(BenchUtil.round(BenchUtil.median(
-				time(GenerationBenchmark.config(r, 1, 1024, 128, 128), 16, Math.max(3, iterations / 2), device, tmp)), 1)));
+				time(StyleGanConfig.of(r, 1, 1024, 128, 128), 16, Math.max(3, iterations / 2), device, tmp)), 1)));
 			byRes.add(e);
 		}
 		scaling.add("batch16_by_resolution", byRes);

@@ -54,7 +54,8 @@ public final class Main {
 		"           [--stream]   keep the images on disk (OUT/dataset-cache.f32, memory-mapped) for folders larger than memory",
 		"           [--resume CHECKPOINT] [--device auto|cpu|gpu:N]",
 		"           [--metrics-kimg 0] [--metrics fid] [--metrics-images 5000] [--metrics-network FILE]   metrics during training",
-		"  generate --model FILE --out DIR [--seeds 0-15] [--psi 0.7] [--cutoff 0] [--noise const|random|none] [--device cpu]",
+		"  generate --model FILE --out DIR [--seeds 0-15] [--psi 0.7] [--cutoff 8] [--noise const|random|none] [--device cpu]",
+		"           --cutoff: truncate the first N style layers (the official truncation_cutoff 8; 0 = all)",
 		"  info     --model FILE",
 		"  doctor   [--model FILE] [--batch 16] [--device auto]   engine, device, CPU, libtorch/oneDNN versions and the convolution self-check",
 		"  export   --model CHECKPOINT --out FILE.zip   a sampling-only model (G_ema alone, a third of the size)",
@@ -327,14 +328,16 @@ public final class Main {
 		Path modelFile = a.path("model");
 		Path out = a.path("out");
 		long[] seeds = SeedList.parse(a.string("seeds", "0-15"));
-		Truncation t = new Truncation(a.number("psi", 0.7), a.integer("cutoff", 0));
-		NoiseSpec noise = NoiseSpec.parseMode(a.string("noise", "const"));
+		Truncation t = new Truncation(a.number("psi", 0.7), a.integer("cutoff", Truncation.OFFICIAL_CUTOFF));
+		String noiseMode = a.string("noise", "const");
+		NoiseSpec noise = NoiseSpec.parseMode(noiseMode);
 		Device device = Devices.parse(a.string("device", "auto"));
 		a.checkAllUsed();
 		try (StyleGanModel m = ModelFile.load(modelFile, device); Sampler s = new Sampler(m, device)) {
 			System.out.println("Generating " + seeds.length + " image(s) with " + s.describeDevice());
 			Images img = s.generate(seeds, t, noise);
-			String name = "seeds" + SeedList.format(seeds) + "_psi" + t.psi;
+			// every setting that changes the pixels is in the name: runs with other settings do not overwrite it
+			String name = "seeds" + SeedList.format(seeds) + "_psi" + t.psi + "_cutoff" + t.cutoff + "_noise-" + noiseMode;
 			ImagePlus stack = ImageFiles.floatStack(img, name);
 			ImageFiles.saveTiff(stack, out.resolve(name + ".tif"));
 			ImageFiles.savePng(ImageFiles.montage(img, (int) Math.ceil(Math.sqrt(img.n)), 1, name), out.resolve(name + ".png"));

@@ -46,6 +46,8 @@ public final class Convolutions {
 		GEMM
 	}
 
+	/** The {@code stylegan4fiji.conv} property, read once (this is on every convolution's path). */
+	private static final String FORCED = System.getProperty("stylegan4fiji.conv", "auto").trim().toLowerCase(Locale.ROOT);
 	private static final Set<String> distrusted = ConcurrentHashMap.newKeySet();
 	private static final ThreadLocal<Set<ConvShape>> recorder = new ThreadLocal<>();
 
@@ -70,9 +72,8 @@ public final class Convolutions {
 
 	/** The route a shape takes on a device, as {@link #conv2d} would choose it now. */
 	public static Route route(ConvShape s, Device device) {
-		String forced = System.getProperty("stylegan4fiji.conv", "auto").trim().toLowerCase(Locale.ROOT);
-		if (forced.equals("gemm")) return Route.GEMM;
-		if (forced.equals("libtorch")) return Route.LIBTORCH;
+		if (FORCED.equals("gemm")) return Route.GEMM;
+		if (FORCED.equals("libtorch")) return Route.LIBTORCH;
 		if (!Device.Type.CPU.equals(device.getDeviceType())) return distrusted.contains(signature(s)) ? Route.GEMM : Route.LIBTORCH;
 		if (s.kernel == 1 && s.stride == 1 && s.pad == 0 && s.groups == 1) return Route.GEMM; // a plain matrix product
 		if (distrusted.contains(signature(s))) return Route.GEMM;

@@ -72,7 +72,7 @@ public final class EngineDoctor {
 			: countShapes(raw) + " of " + raw.shapes.size() + " probe shapes WRONG (this machine has the oneDNN defect; the project routes such shapes around it)");
 		for (EngineCheck.Failure f : raw.failures) r.append("    ").append(f).append('\n');
 
-		StyleGanConfig c = model != null ? model : referenceConfig();
+		StyleGanConfig c = model != null ? model : StyleGanConfig.reference();
 		Set<ConvShape> shapes = EngineCheck.shapesOf(c, batch, true);
 		EngineCheck.Report own = EngineCheck.check(shapes, device);
 		int gemm = 0;
@@ -83,18 +83,6 @@ public final class EngineDoctor {
 		r.append(own.ok() ? "OK: training, sampling and metrics compute correct values on this device.\n"
 			: "PROBLEM: some convolutions are wrong; training and metric jobs route them to GEMM after their own check.\n");
 		return new Result(r.toString(), own.ok());
-	}
-
-	static StyleGanConfig referenceConfig() {
-		StyleGanConfig c = new StyleGanConfig();
-		c.resolution = 32;
-		c.channels = 1;
-		c.fmapBase = 1024;
-		c.fmapMax = 128;
-		c.latentSize = 128;
-		c.dlatentSize = 128;
-		c.mappingFmaps = 128;
-		return c.validate();
 	}
 
 	private static int countShapes(EngineCheck.Report rep) {

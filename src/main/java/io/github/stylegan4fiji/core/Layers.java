@@ -55,7 +55,7 @@ public final class Layers {
 	}
 
 	/** Equalized-LR weight of a conv layer, already scaled. */
-	static NDArray convWeight(Params p, String name, double gain) {
+	public static NDArray convWeight(Params p, String name, double gain) {
 		NDArray w = p.get(name + "/weight");
 		Shape s = w.getShape();
 		return Scalars.mul(w, heCoefficient(gain, s.get(1) * s.get(2) * s.get(3), 1.0));
@@ -75,12 +75,13 @@ public final class Layers {
 		return Convolutions.conv2d(x, w, biasOrNull(p, name), 1, k / 2);
 	}
 
-	/** Nearest-neighbour 2× upsampling followed by a 3×3 convolution (bias fused). */
-	public static NDArray upConv(NDArray x, Params p, String name, double gain, boolean fused) {
-		NDArray w = convWeight(p, name, gain);
-		NDArray bias = biasOrNull(p, name);
+	/**
+	 * Nearest-neighbour 2× upsampling followed by a 3×3 'same' convolution with the scaled kernel
+	 * {@code w}, without bias (in the official graph the bias comes after the blur).
+	 */
+	public static NDArray upConv(NDArray x, NDArray w, boolean fused) {
 		if (!fused) {
-			return Convolutions.conv2d(upscale2d(x, 2), w, bias, 1, 1);
+			return Convolutions.conv2d(upscale2d(x, 2), w, null, 1, 1);
 		}
 		// Fused (sub-pixel) form: output pixel (2i+a, 2j+b) sees input rows {i−1, i} (a = 0) or
 		// {i, i+1} (a = 1) with the 3×3 taps summed accordingly, i.e. one 2×2 kernel per phase (a, b).
@@ -101,8 +102,12 @@ public final class Layers {
 				phases[a * 2 + b] = taps[a].matMul(w2).matMul(taps[b].transpose()).reshape(1, out, in, 2, 2);
 		NDArray k = phases[0].concat(phases[1], 0).concat(phases[2], 0).concat(phases[3], 0).reshape(4 * out, in, 2, 2);
 		NDArray y = Convolutions.conv2d(x, k, null, 1, 1).reshape(n, 2, 2, out, h + 1, wd + 1);
-		NDArray img = interleavePhases(y, n, out, h, wd);
-		return bias == null ? img : img.add(bias.reshape(1, -1, 1, 1));
+		return interleavePhases(y, n, out, h, wd);
+	}
+
+	/** x + the layer's bias, per channel. */
+	public static NDArray addBias(NDArray x, Params p, String name) {
+		return x.add(p.get(name + "/bias").reshape(1, -1, 1, 1));
 	}
 
 	/** 3×3 convolution followed by 2× average-pool downsampling (bias fused). */

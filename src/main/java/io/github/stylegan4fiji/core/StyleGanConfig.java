@@ -53,6 +53,16 @@ public final class StyleGanConfig {
 	public int mbstdNumFeatures = 1;
 	/** Decay of the tracked average w (dlatent_avg). */
 	public double dlatentAvgBeta = 0.995;
+	/**
+	 * Which generator graph the weights belong to. 2 (current): the official one — in every Conv0_up
+	 * the bias is added after the blur, and from 128² on the upsampling convolution is the official
+	 * transposed convolution (the kernel flipped relative to upsample + conv). 1: model files written
+	 * before 2026-12-02 (format version 1), whose Conv0_up added the bias before the blur and never
+	 * flipped; they keep rendering exactly as they were trained. See docs/model-format.md.
+	 */
+	public int graphVersion = CURRENT_GRAPH;
+
+	public static final int CURRENT_GRAPH = 2;
 
 	public int resolutionLog2() {
 		return Integer.numberOfTrailingZeros(resolution);
@@ -71,6 +81,15 @@ public final class StyleGanConfig {
 	/** Feature maps at a stage, as {@code nf()} in the official code. */
 	public int nf(int stage) {
 		return (int) Math.min((int) (fmapBase / Math.pow(2.0, stage * fmapDecay)), fmapMax);
+	}
+
+	/**
+	 * Whether the official graph (fused_scale 'auto') computes G's upsampling convolution into this
+	 * resolution as a transposed convolution, i.e. upsample + conv with the kernel flipped: from 128²
+	 * on, in graph version 2. Independent of {@link #fused}, which only picks how it is computed.
+	 */
+	public boolean flipsUpsamplingKernel(int res) {
+		return graphVersion >= 2 && res >= 128;
 	}
 
 	/** Whether the resampling convolution at this resolution (the larger side) is fused. */
@@ -100,6 +119,7 @@ public final class StyleGanConfig {
 		check(nf(1) % mbstdNumFeatures == 0, "nf(1) must be divisible by mbstd_num_features");
 		check(dlatentAvgBeta >= 0 && dlatentAvgBeta <= 1, "dlatent_avg_beta must be in [0, 1]");
 		check(fusedScale != null, "fused_scale must be set");
+		check(graphVersion == 1 || graphVersion == CURRENT_GRAPH, "graph_version must be 1 or " + CURRENT_GRAPH + ", got " + graphVersion);
 		return this;
 	}
 
@@ -117,6 +137,24 @@ public final class StyleGanConfig {
 	}
 
 	/** A tiny architecture for tests and quick experiments. */
+	/** Official defaults except these; z, w and the mapping width all {@code latent}. */
+	public static StyleGanConfig of(int resolution, int channels, int fmapBase, int fmapMax, int latent) {
+		StyleGanConfig c = new StyleGanConfig();
+		c.resolution = resolution;
+		c.channels = channels;
+		c.fmapBase = fmapBase;
+		c.fmapMax = fmapMax;
+		c.latentSize = latent;
+		c.dlatentSize = latent;
+		c.mappingFmaps = latent;
+		return c.validate();
+	}
+
+	/** The reference config of the benchmarks and the engine check: 32², 1 channel, fmap 1024/128, z = w = 128. */
+	public static StyleGanConfig reference() {
+		return of(32, 1, 1024, 128, 128);
+	}
+
 	public static StyleGanConfig tiny(int resolution, int channels) {
 		StyleGanConfig c = new StyleGanConfig();
 		c.resolution = resolution;

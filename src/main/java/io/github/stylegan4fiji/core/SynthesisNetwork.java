@@ -109,8 +109,11 @@ public final class SynthesisNetwork {
 			if (r == rEnd && frac > 0) previous = x;
 			int res = 1 << r;
 			String s = scope(res);
-			NDArray y = Layers.upConv(x, p, s + "Conv0_up", Layers.SQRT2, c.fused(res));
+			NDArray k = Layers.convWeight(p, s + "Conv0_up", Layers.SQRT2);
+			NDArray y = Layers.upConv(x, c.flipsUpsamplingKernel(res) ? k.flip(2, 3) : k, c.fused(res));
+			if (c.graphVersion < 2) y = Layers.addBias(y, p, s + "Conv0_up"); // graph 1: bias before the blur
 			if (c.blur) y = Layers.blur(y);
+			if (c.graphVersion >= 2) y = Layers.addBias(y, p, s + "Conv0_up"); // official: blur → noise → bias
 			x = epilogue(p, y, s + "Conv0_up", 2 * r - 4, w, noise, observer);
 			x = epilogue(p, Layers.conv(x, p, s + "Conv1", Layers.SQRT2), s + "Conv1", 2 * r - 3, w, noise, observer);
 		}

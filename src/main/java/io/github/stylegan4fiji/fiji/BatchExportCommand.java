@@ -49,7 +49,7 @@ public class BatchExportCommand extends ContextCommand {
 	private double psi = 1.0;
 
 	@Parameter(label = "Truncation cutoff", min = "0")
-	private int cutoff = 0;
+	private int cutoff = Truncation.OFFICIAL_CUTOFF;
 
 	@Parameter(label = "Noise", description = "seeded (by the image's seed), const, none", choices = {"seeded", "const", "none"})
 	private String noise = "seeded";

@@ -19,8 +19,8 @@ public class GenerateImagesCommand extends StyleGanCommand {
 	@Parameter(label = "Truncation psi", description = "w' = w_avg + psi (w - w_avg); 1 = no truncation", min = "-2", max = "2", stepSize = "0.1")
 	private double psi = 0.7;
 
-	@Parameter(label = "Truncation cutoff", description = "Truncate style layers below this one (0 = all layers)", min = "0")
-	private int cutoff = 0;
+	@Parameter(label = "Truncation cutoff", description = "Truncate style layers below this one (8 as in the official code; 0 = all layers)", min = "0")
+	private int cutoff = Truncation.OFFICIAL_CUTOFF;
 
 	@Parameter(label = "Noise", description = "random (new every run), const (the model's fixed maps), none", choices = {"const", "random", "none"})
 	private String noise = "const";

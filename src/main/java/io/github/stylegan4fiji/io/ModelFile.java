@@ -33,7 +33,8 @@ import java.util.zip.ZipOutputStream;
 public final class ModelFile {
 
 	public static final String FORMAT = "stylegan-fiji-model";
-	public static final int FORMAT_VERSION = 1;
+	/** 2: graph version in the config (files of version 1 are read as graph 1, see StyleGanConfig.graphVersion). */
+	public static final int FORMAT_VERSION = 2;
 	public static final String MANIFEST = "stylegan.json";
 	public static final String[] NETWORKS = {"G", "G_ema", "D"};
 
@@ -175,6 +176,7 @@ public final class ModelFile {
 			throw new ModelFormatException(where + " has format version " + m.formatVersion
 				+ "; this version reads up to " + FORMAT_VERSION + " (update the plugin)");
 		if (m.config == null) throw new ModelFormatException(where + ": " + MANIFEST + " has no architecture (config)");
+		if (m.formatVersion < 2) m.config.graphVersion = 1; // written before the graph fix: render as trained
 		if (m.dataRange == null) m.dataRange = new DataRange();
 		try {
 			m.config.validate();

@@ -4,6 +4,8 @@ package io.github.stylegan4fiji.sampling;
 public final class Truncation {
 
 	public static final Truncation NONE = new Truncation(1.0, 0);
+	/** The official G_style's truncation_cutoff: ψ applies to style layers 0–7 (coarse and middle). */
+	public static final int OFFICIAL_CUTOFF = 8;
 
 	public final double psi;
 	public final int cutoff;

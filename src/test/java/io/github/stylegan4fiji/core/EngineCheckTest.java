@@ -22,22 +22,10 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 class EngineCheckTest {
 
-	static StyleGanConfig config(int res, int channels, int fmapBase, int fmapMax, int z) {
-		StyleGanConfig c = new StyleGanConfig();
-		c.resolution = res;
-		c.channels = channels;
-		c.fmapBase = fmapBase;
-		c.fmapMax = fmapMax;
-		c.latentSize = z;
-		c.dlatentSize = z;
-		c.mappingFmaps = z;
-		return c.validate();
-	}
-
 	/** The benchmark configs, a 5-channel one with widths that are not powers of two (96, 48), a tiny one. */
 	static List<StyleGanConfig> configs() {
-		StyleGanConfig odd = config(32, 5, 768, 96, 32);
-		return Arrays.asList(config(32, 1, 1024, 128, 128), config(64, 3, 2048, 256, 256), odd, StyleGanConfig.tiny(16, 3));
+		StyleGanConfig odd = StyleGanConfig.of(32, 5, 768, 96, 32);
+		return Arrays.asList(StyleGanConfig.reference(), StyleGanConfig.of(64, 3, 2048, 256, 256), odd, StyleGanConfig.tiny(16, 3));
 	}
 
 	@Test
@@ -68,7 +56,7 @@ class EngineCheckTest {
 
 	@Test
 	void shapesCoverGDAndR1AtEveryLevel() {
-		StyleGanConfig c = config(32, 1, 1024, 128, 128);
+		StyleGanConfig c = StyleGanConfig.reference();
 		Set<ConvShape> shapes = EngineCheck.capped(EngineCheck.shapesOf(c, true), 4, 4, 32);
 		// D's conv after minibatch stddev: C + 1 inputs, and its adjoint: C → C + 1
 		assertTrue(shapes.contains(new ConvShape(4, 129, 128, 4, 4, 3, 1, 1, 1)), shapes.toString());
@@ -125,7 +113,7 @@ class EngineCheckTest {
 	@Test
 	void wholeNetworksInFloat32AgreeWithFloat64() {
 		// G's image, D's scores and R1's input gradient with random weights (non-zero biases, noise strengths)
-		StyleGanConfig c = config(32, 1, 1024, 128, 128);
+		StyleGanConfig c = StyleGanConfig.reference();
 		Generator g = new Generator(c);
 		Discriminator d = new Discriminator(c);
 		try (NDManager m = NDManager.newBaseManager(Device.cpu())) {

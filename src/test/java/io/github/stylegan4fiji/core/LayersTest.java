@@ -144,7 +144,8 @@ class LayersTest {
 		Params p = Params.initialize(specs, m, 7);
 		p.get("C/bias").set(new float[] {0.1f, -0.2f, 0.3f, 0.4f});
 		NDArray x = m.create(randn(8, 2 * 3 * 6 * 6), new Shape(2, 3, 6, 6));
-		NDArray upA = Layers.upConv(x, p, "C", Math.sqrt(2), true), upB = Layers.upConv(x, p, "C", Math.sqrt(2), false);
+		NDArray k = Layers.convWeight(p, "C", Math.sqrt(2));
+		NDArray upA = Layers.upConv(x, k, true), upB = Layers.upConv(x, k, false);
 		assertEquals(new Shape(2, 4, 12, 12), upA.getShape());
 		assertArrayEquals(upB.toFloatArray(), upA.toFloatArray(), 1e-5f);
 		NDArray dnA = Layers.convDown(x, p, "C", Math.sqrt(2), true), dnB = Layers.convDown(x, p, "C", Math.sqrt(2), false);

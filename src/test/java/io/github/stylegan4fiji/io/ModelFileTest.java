@@ -149,7 +149,7 @@ class ModelFileTest {
 		assertTrue(loadError(wrongShape).contains("has shape"));
 
 		Path newer = dir.resolve("newer.zip");
-		rewrite(good, newer, "stylegan.json", s -> s.replace("\"format_version\": 1", "\"format_version\": 99"));
+		rewrite(good, newer, "stylegan.json", s -> s.replace("\"format_version\": " + ModelFile.FORMAT_VERSION, "\"format_version\": 99"));
 		assertTrue(loadError(newer).contains("format version 99"));
 	}
 
