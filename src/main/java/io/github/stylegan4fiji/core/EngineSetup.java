@@ -7,10 +7,10 @@ import com.sun.jna.Platform;
 /**
  * Process-wide settings that must be in place before libtorch runs its first operation.
  * <p>
- * MKL (linked into libtorch's CPU build) picks matrix kernels by memory alignment unless told
- * otherwise, so the same training step could round differently from run to run and a resumed run
- * would drift from an uninterrupted one. {@code MKL_CBWR=COMPATIBLE} (MKL's conditional numerical
- * reproducibility) makes results bit-identical; it is set here unless the user set it already.
+ * {@code MKL_CBWR=COMPATIBLE} (MKL's conditional numerical reproducibility) is set unless the user set
+ * it. It was introduced against run-to-run drift in training; that drift came from DJL's scalar
+ * defect (see {@link Scalars}), and with that fixed, runs are bit-identical with MKL's default too
+ * (docs/training.md). Kept as a harmless extra guarantee for MKL's own kernels.
  */
 public final class EngineSetup {
 
