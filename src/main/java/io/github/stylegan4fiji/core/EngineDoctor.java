@@ -96,7 +96,7 @@ public final class EngineDoctor {
 	}
 
 	private static String env(String name) {
-		String v = System.getenv(name);
+		String v = EngineSetup.processEnv(name);
 		return name + "=" + (v == null ? "(unset)" : v);
 	}
 

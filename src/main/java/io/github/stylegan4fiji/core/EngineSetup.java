@@ -18,6 +18,8 @@ public final class EngineSetup {
 
 	private interface CLib extends Library {
 		int setenv(String name, String value, int overwrite);
+
+		String getenv(String name);
 	}
 
 	private EngineSetup() {}
@@ -30,7 +32,16 @@ public final class EngineSetup {
 			CLib c = Native.load("c", CLib.class);
 			c.setenv("MKL_CBWR", "COMPATIBLE", 0);
 		} catch (UnsatisfiedLinkError | RuntimeException e) {
-			// not fatal: results stay correct, only bit-exact resume is not guaranteed
+			// not fatal: results stay correct
+		}
+	}
+
+	/** A variable of the process environment as libtorch sees it (System.getenv misses what {@link #init} set). */
+	public static String processEnv(String name) {
+		try {
+			return Platform.isWindows() ? System.getenv(name) : Native.load("c", CLib.class).getenv(name);
+		} catch (UnsatisfiedLinkError | RuntimeException e) {
+			return System.getenv(name);
 		}
 	}
 }
