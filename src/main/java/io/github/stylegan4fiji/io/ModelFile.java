@@ -204,6 +204,11 @@ public final class ModelFile {
 			if (!java.util.Arrays.equals(t.shape, s.shape))
 				throw new ModelFormatException(where + ": tensor '" + s.name + "' has shape "
 					+ java.util.Arrays.toString(t.shape) + ", the architecture needs " + java.util.Arrays.toString(s.shape));
+			int bad = 0;
+			for (float v : t.data) if (!Float.isFinite(v)) bad++;
+			if (bad > 0) // e.g. saved from a diverged run: it would render black images or train into NaN
+				throw new ModelFormatException(where + ": tensor '" + s.name + "' has " + bad + " NaN/infinite value(s); the weights are"
+					+ " damaged (a diverged run?) — use an earlier snapshot or checkpoint");
 			p.put(s.name, io.github.stylegan4fiji.core.HostArrays.upload(manager, t.data, new Shape(s.shape)), s.trainable);
 		}
 		return p;

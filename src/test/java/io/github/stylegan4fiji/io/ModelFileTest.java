@@ -112,6 +112,21 @@ class ModelFileTest {
 	}
 
 	@Test
+	void nonFiniteWeightsAreRejectedNamingTheTensor() throws IOException {
+		Path file = dir.resolve("nan.zip");
+		try (StyleGanModel m = TestModels.tiny(8, 1)) {
+			float[] v = m.gEma().hostValues("G_synthesis/4x4/Conv/weight");
+			v[3] = Float.NaN;
+			v[5] = Float.POSITIVE_INFINITY;
+			m.gEma().get("G_synthesis/4x4/Conv/weight").set(v);
+			ModelFile.save(m, file);
+		}
+		ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFile.load(file, ai.djl.Device.cpu()));
+		assertTrue(e.getMessage().contains("G_synthesis/4x4/Conv/weight") && e.getMessage().contains("2 NaN/infinite"), e.getMessage());
+		assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+	}
+
+	@Test
 	void badFilesAreRejectedWithAClearMessage() throws IOException {
 		Path good = dir.resolve("good.zip");
 		try (StyleGanModel m = TestModels.tiny(8, 1)) {
