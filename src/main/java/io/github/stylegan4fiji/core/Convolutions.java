@@ -74,9 +74,10 @@ public final class Convolutions {
 	public static Route route(ConvShape s, Device device) {
 		if (FORCED.equals("gemm")) return Route.GEMM;
 		if (FORCED.equals("libtorch")) return Route.LIBTORCH;
-		if (!Device.Type.CPU.equals(device.getDeviceType())) return distrusted.contains(signature(s)) ? Route.GEMM : Route.LIBTORCH;
+		boolean isDistrusted = !distrusted.isEmpty() && distrusted.contains(signature(s)); // usually empty: no string per call
+		if (!Device.Type.CPU.equals(device.getDeviceType())) return isDistrusted ? Route.GEMM : Route.LIBTORCH;
 		if (s.kernel == 1 && s.stride == 1 && s.pad == 0 && s.groups == 1) return Route.GEMM; // a plain matrix product
-		if (distrusted.contains(signature(s))) return Route.GEMM;
+		if (isDistrusted) return Route.GEMM;
 		return oneDnnKnownGood(s) ? Route.LIBTORCH : Route.GEMM;
 	}
 

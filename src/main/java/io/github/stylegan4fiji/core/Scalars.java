@@ -24,12 +24,16 @@ public final class Scalars {
 
 	public static NDArray mul(NDArray x, double s) {
 		if (s == 1.0) return x;
-		return x.mul(constant(x, s));
+		try (NDArray k = constant(x, s)) { // libtorch memory: autograd keeps its own reference after this handle closes
+			return x.mul(k);
+		}
 	}
 
 	public static NDArray div(NDArray x, double s) {
 		if (s == 1.0) return x;
-		return x.div(constant(x, s));
+		try (NDArray k = constant(x, s)) {
+			return x.div(k);
+		}
 	}
 
 	/** A 0-d tensor of x's type and device holding s, allocated by libtorch. */
