@@ -187,6 +187,12 @@ def g_mapping(c, P, z):
     return x
 
 
+def official_fused(c, res):
+    """G_synthesis' fused_scale: True, False or 'auto' (fused when min(input size) * 2 >= 128)."""
+    f = c.get('official_fused_scale', 'auto')
+    return res >= 128 if f == 'auto' else bool(f)
+
+
 def g_synthesis(c, P, dl, lod_in, noise_mode, given_noise):
     r2 = int(math.log2(c['resolution']))
     n = dl.shape[0]
@@ -216,7 +222,7 @@ def g_synthesis(c, P, dl, lod_in, noise_mode, given_noise):
     for res in range(3, r2 + 1):
         lod = r2 - res
         s = 'G_synthesis/%dx%d/' % (2 ** res, 2 ** res)
-        fused = 2 ** res >= 128  # fused_scale='auto': min(input size) * 2 >= 128
+        fused = official_fused(c, 2 ** res)
         y = upscale2d_conv2d(x, conv_tf(P[s + 'Conv0_up/weight']), math.sqrt(2), fused)
         if c['blur']:
             y = blur2d(y)

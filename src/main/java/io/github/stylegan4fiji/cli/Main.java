@@ -57,6 +57,8 @@ public final class Main {
 		"  generate --model FILE --out DIR [--seeds 0-15] [--psi 0.7] [--cutoff 8] [--noise const|random|none] [--device cpu]",
 		"           --cutoff: truncate the first N style layers (the official truncation_cutoff 8; 0 = all)",
 		"  info     --model FILE",
+		"  import-official FILE.pkl [--out FILE.zip] [--overwrite]   an official StyleGAN (NVlabs, TensorFlow) network pickle",
+		"           (G, D, Gs; e.g. karras2019stylegan-ffhq-1024x1024.pkl) as a model file; no Python needed",
 		"  doctor   [--model FILE] [--batch 16] [--device auto]   engine, device, CPU, libtorch/oneDNN versions and the convolution self-check",
 		"  export   --model CHECKPOINT --out FILE.zip   a sampling-only model (G_ema alone, a third of the size)",
 		"  plot-log --log training-log.jsonl --out FILE.png   loss curves of a run",
@@ -81,7 +83,8 @@ public final class Main {
 			return;
 		}
 		try {
-			Args a = new Args(argv, argv[0].equals("macro") ? argv.length : 1);
+			boolean positional = argv[0].equals("macro") || argv[0].equals("import-official");
+			Args a = new Args(argv, positional ? argv.length : 1);
 			switch (argv[0]) {
 				case "prepare-fashion-mnist": prepareFashionMnist(a); break;
 				case "train": train(a); break;
@@ -96,6 +99,7 @@ public final class Main {
 				case "plot-metrics": plotMetrics(a); break;
 				case "compare": compare(a); break;
 				case "macro": macro(argv, a); break;
+				case "import-official": importOfficial(argv); break;
 				default: throw new IllegalArgumentException("unknown command '" + argv[0] + "'\n" + USAGE);
 			}
 		} catch (IllegalArgumentException | IOException e) {
@@ -353,6 +357,18 @@ public final class Main {
 		String result = io.github.stylegan4fiji.fiji.MacroRunner.run(java.nio.file.Paths.get(argv[1]), arg);
 		if (result != null && !result.isEmpty()) System.out.println(result);
 		System.exit(0); // ImageJ may leave non-daemon threads behind
+	}
+
+	static void importOfficial(String[] argv) throws IOException {
+		if (argv.length < 2 || argv[1].startsWith("--"))
+			throw new IllegalArgumentException("usage: bin/stylegan import-official FILE.pkl [--out FILE.zip] [--overwrite]");
+		Path pickle = java.nio.file.Paths.get(argv[1]);
+		Args a = new Args(argv, 2);
+		String name = pickle.getFileName().toString().replaceFirst("\\.pkl$", "") + ".zip";
+		Path out = a.has("out") ? a.path("out") : pickle.toAbsolutePath().resolveSibling(name);
+		boolean overwrite = a.flag("overwrite", false);
+		a.checkAllUsed();
+		System.out.println(io.github.stylegan4fiji.io.OfficialImport.run(pickle, out, overwrite).summary());
 	}
 
 	static void export(Args a) throws IOException {

@@ -21,9 +21,9 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
-import java.util.zip.ZipOutputStream;
 
 /**
  * One model = one zip file: {@code stylegan.json} (format, architecture, data range, training
@@ -71,38 +71,51 @@ public final class ModelFile {
 
 	private static void save(StyleGanModel model, Path file, Map<String, byte[]> extraEntries, String[] networks)
 			throws IOException {
+		Map<String, Supplier<Map<String, SafeTensors.Tensor>>> sets = new LinkedHashMap<>();
+		for (String n : networks) {
+			switch (n) {
+				case "G": sets.put(n, () -> hostTensors(model.g(), model.generator.parameters())); break;
+				case "G_ema": sets.put(n, () -> hostTensors(model.gEma(), model.generator.parameters())); break;
+				default: sets.put(n, () -> hostTensors(model.d(), model.discriminator.parameters()));
+			}
+		}
+		write(file, "StyleGAN for Fiji", model.config, model.dataRange, model.progress, sets, extraEntries);
+	}
+
+	private static Map<String, SafeTensors.Tensor> hostTensors(Params p, List<ParamSpec> specs) {
+		Map<String, SafeTensors.Tensor> tensors = new LinkedHashMap<>();
+		for (ParamSpec s : specs) tensors.put(s.name, new SafeTensors.Tensor(s.shape, p.hostValues(s.name)));
+		return tensors;
+	}
+
+	/**
+	 * Writes a model file from host tensors, atomically; each weight set is produced only when it is
+	 * written (one set in memory at a time). The tensors must already match the architecture
+	 * ({@link #checkTensors}).
+	 */
+	public static void write(Path file, String createdBy, StyleGanConfig config, DataRange dataRange, TrainingProgress progress,
+			Map<String, Supplier<Map<String, SafeTensors.Tensor>>> sets, Map<String, byte[]> extraEntries) throws IOException {
 		ZipFiles.writeAtomically(file, zip -> {
 			Manifest m = new Manifest();
 			m.format = FORMAT;
 			m.formatVersion = FORMAT_VERSION;
-			m.createdBy = "StyleGAN for Fiji";
-			m.config = model.config;
-			m.dataRange = model.dataRange;
-			m.progress = model.progress;
+			m.createdBy = createdBy;
+			m.config = config;
+			m.dataRange = dataRange;
+			m.progress = progress;
 			m.networks = new LinkedHashMap<>();
-			for (String n : networks) m.networks.put(n, n + ".safetensors");
+			for (String n : sets.keySet()) m.networks.put(n, n + ".safetensors");
 			ZipFiles.put(zip, MANIFEST, Json.GSON.toJson(m).getBytes(StandardCharsets.UTF_8));
-			for (String n : networks) {
-				switch (n) {
-					case "G": writeParams(zip, n, model.g(), model.generator.parameters()); break;
-					case "G_ema": writeParams(zip, n, model.gEma(), model.generator.parameters()); break;
-					default: writeParams(zip, n, model.d(), model.discriminator.parameters());
-				}
+			for (Map.Entry<String, Supplier<Map<String, SafeTensors.Tensor>>> e : sets.entrySet()) {
+				Map<String, String> meta = new LinkedHashMap<>();
+				meta.put("network", e.getKey());
+				meta.put("layout", "pytorch");
+				zip.putNextEntry(new ZipEntry(e.getKey() + ".safetensors"));
+				SafeTensors.write(zip, e.getValue().get(), meta);
+				zip.closeEntry();
 			}
 			for (Map.Entry<String, byte[]> e : extraEntries.entrySet()) ZipFiles.put(zip, e.getKey(), e.getValue());
 		});
-	}
-
-	private static void writeParams(ZipOutputStream zip, String network, Params p, List<ParamSpec> specs)
-			throws IOException {
-		Map<String, SafeTensors.Tensor> tensors = new LinkedHashMap<>();
-		for (ParamSpec s : specs) tensors.put(s.name, new SafeTensors.Tensor(s.shape, p.hostValues(s.name)));
-		Map<String, String> meta = new LinkedHashMap<>();
-		meta.put("network", network);
-		meta.put("layout", "pytorch");
-		zip.putNextEntry(new ZipEntry(network + ".safetensors"));
-		SafeTensors.write(zip, tensors, meta);
-		zip.closeEntry();
 	}
 
 	/** Reads a model onto a device. Every problem is a {@link ModelFormatException} naming the file. */
@@ -193,11 +206,23 @@ public final class ModelFile {
 
 	private static Params toParams(Map<String, SafeTensors.Tensor> tensors, List<ParamSpec> specs, NDManager manager,
 			String where) throws ModelFormatException {
+		checkTensors(tensors, specs, where);
+		Params p = new Params(manager);
+		for (ParamSpec s : specs)
+			p.put(s.name, io.github.stylegan4fiji.core.HostArrays.upload(manager, tensors.get(s.name).data, new Shape(s.shape)), s.trainable);
+		return p;
+	}
+
+	/**
+	 * Checks that the tensors are exactly those the architecture declares (names and shapes) and that
+	 * every value is finite; a {@link ModelFormatException} names the first offending tensor.
+	 */
+	public static void checkTensors(Map<String, SafeTensors.Tensor> tensors, List<ParamSpec> specs, String where)
+			throws ModelFormatException {
 		for (String name : tensors.keySet()) {
 			if (specs.stream().noneMatch(s -> s.name.equals(name)))
 				throw new ModelFormatException(where + ": unexpected tensor '" + name + "' for this architecture");
 		}
-		Params p = new Params(manager);
 		for (ParamSpec s : specs) {
 			SafeTensors.Tensor t = tensors.get(s.name);
 			if (t == null) throw new ModelFormatException(where + ": tensor '" + s.name + "' is missing");
@@ -209,8 +234,6 @@ public final class ModelFile {
 			if (bad > 0) // e.g. saved from a diverged run: it would render black images or train into NaN
 				throw new ModelFormatException(where + ": tensor '" + s.name + "' has " + bad + " NaN/infinite value(s); the weights are"
 					+ " damaged (a diverged run?) — use an earlier snapshot or checkpoint");
-			p.put(s.name, io.github.stylegan4fiji.core.HostArrays.upload(manager, t.data, new Shape(s.shape)), s.trainable);
 		}
-		return p;
 	}
 }

@@ -4,11 +4,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.CRC32;
@@ -32,21 +30,12 @@ public final class ZipFiles {
 	 * crashed write never leaves a half file under the final name.
 	 */
 	public static void writeAtomically(Path file, Content content) throws IOException {
-		Path dir = file.toAbsolutePath().getParent();
-		if (dir != null) Files.createDirectories(dir);
-		Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".part");
-		try {
-			try (OutputStream os = Files.newOutputStream(tmp); ZipOutputStream zip = new ZipOutputStream(os)) {
+		AtomicFiles.write(file, tmp -> {
+			try (OutputStream os = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16);
+					ZipOutputStream zip = new ZipOutputStream(os)) {
 				content.write(zip);
 			}
-			try {
-				Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-			} catch (AtomicMoveNotSupportedException e) {
-				Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-			}
-		} finally {
-			Files.deleteIfExists(tmp);
-		}
+		});
 	}
 
 	public static void writeAtomically(Path file, Map<String, byte[]> entries) throws IOException {
@@ -61,16 +50,41 @@ public final class ZipFiles {
 		zip.closeEntry();
 	}
 
-	/** Reads an entry fully and checks its CRC (ZipFile itself does not for every entry). */
+	/**
+	 * How far an entry may inflate: 64 × the archive's size (float weights barely compress; all-zero
+	 * tensors such as fresh optimiser moments do, but are a fraction of the archive) plus 1 MiB, and
+	 * never beyond a Java array. Beyond it the entry is a zip bomb or corrupted.
+	 */
+	static long inflationLimit(long archiveBytes) {
+		return Math.min(Integer.MAX_VALUE - 16L, 64 * Math.max(archiveBytes, 0) + (1 << 20));
+	}
+
+	/**
+	 * Reads an entry fully and checks its CRC (ZipFile itself does not for every entry). Memory is
+	 * bounded by {@link #inflationLimit}, whatever size the entry claims.
+	 */
 	public static byte[] readEntry(ZipFile zip, String name, String where) throws IOException {
 		ZipEntry e = zip.getEntry(name);
 		if (e == null) throw new ModelFormatException(where + ": entry '" + name + "' is missing");
-		ByteArrayOutputStream bos = new ByteArrayOutputStream(e.getSize() > 0 ? (int) Math.min(e.getSize(), Integer.MAX_VALUE - 16) : 1 << 16);
+		long limit = inflationLimit(new java.io.File(zip.getName()).length());
+		if (e.getSize() > limit)
+			throw new ModelFormatException(where + ": entry '" + name + "' claims " + e.getSize() + " bytes in a "
+				+ new java.io.File(zip.getName()).length() + "-byte archive; the file is corrupted (or a zip bomb)");
+		long free = Runtime.getRuntime().maxMemory() - (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory());
+		if (e.getSize() > free)
+			throw new ModelFormatException(where + ": entry '" + name + "' needs " + (e.getSize() >> 20) + " MiB but the Java heap has "
+				+ (free >> 20) + " MiB free; give Java more memory (-Xmx, or Edit > Options > Memory in Fiji)");
+		ByteArrayOutputStream bos = new ByteArrayOutputStream(e.getSize() > 0 ? (int) e.getSize() : 1 << 16);
 		CRC32 crc = new CRC32();
+		long total = 0;
 		try (InputStream in = zip.getInputStream(e)) {
 			byte[] buf = new byte[1 << 16];
 			int r;
 			while ((r = in.read(buf)) > 0) {
+				total += r;
+				if (total > limit || (e.getSize() >= 0 && total > e.getSize()))
+					throw new ModelFormatException(where + ": entry '" + name + "' inflates beyond "
+						+ (e.getSize() >= 0 ? "its declared " + e.getSize() + " bytes" : limit + " bytes") + "; the file is corrupted (or a zip bomb)");
 				crc.update(buf, 0, r);
 				bos.write(buf, 0, r);
 			}

@@ -51,7 +51,8 @@ class CommandsTest {
 
 	static final java.util.List<Class<? extends Command>> ALL = Arrays.asList(GenerateImagesCommand.class,
 		StyleMixingCommand.class, NoiseResamplingCommand.class, TruncationSweepCommand.class, InterpolationCommand.class,
-		BatchExportCommand.class, TrainCommand.class, ModelInfoCommand.class, ComputeMetricsCommand.class, EngineCheckCommand.class);
+		BatchExportCommand.class, TrainCommand.class, ModelInfoCommand.class, ComputeMetricsCommand.class, EngineCheckCommand.class,
+		ImportOfficialModelCommand.class);
 
 	@org.junit.jupiter.api.BeforeEach
 	void fresh() {
@@ -75,6 +76,24 @@ class CommandsTest {
 		assertTrue(report.contains("PyTorch") && report.contains("oneDNN") && report.contains("CPU vector extensions"), report);
 		assertTrue(report.contains("this model (16², 2 channel(s))"), report);
 		assertTrue(report.contains("OK: training, sampling and metrics compute correct values"), report);
+	}
+
+	@Test
+	void importOfficialModelThenGenerate(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+		Path pickle = tmp.resolve("network-snapshot-000140.pkl");
+		io.github.stylegan4fiji.io.OfficialImportTest.writePickle(tmp, pickle, io.github.stylegan4fiji.io.OfficialImportTest.arch(16, 3, 64, 16),
+			Arrays.asList("G", "D", "Gs"), 4, 0.0, "G_style", null);
+		CommandModule m = run(ImportOfficialModelCommand.class, "pickle", pickle.toFile());
+		assertFalse(m.isCanceled(), m.getCancelReason());
+		Path imported = tmp.resolve("network-snapshot-000140.zip"); // default: next to the pickle
+		assertTrue(((String) m.getOutput("report")).contains("140 kimg"), (String) m.getOutput("report"));
+		CommandModule g = run(GenerateImagesCommand.class, "model", imported.toFile(), "seeds", "0-1", "device", "cpu");
+		assertFalse(g.isCanceled(), g.getCancelReason());
+		assertArrayEquals(new long[] {16, 16, 3, 2}, ((Img<?>) g.getOutput("images")).dimensionsAsLongArray());
+		// a second import into the same file is refused unless overwrite is set
+		CommandModule again = run(ImportOfficialModelCommand.class, "pickle", pickle.toFile());
+		assertTrue(again.isCanceled() && again.getCancelReason().contains("exists"), again.getCancelReason());
+		assertFalse(run(ImportOfficialModelCommand.class, "pickle", pickle.toFile(), "overwrite", true).isCanceled());
 	}
 
 	@Test

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.github.stylegan4fiji.PythonReference;
 import io.github.stylegan4fiji.TestModels;
 import io.github.stylegan4fiji.core.Autograd;
 import io.github.stylegan4fiji.core.DataRange;
@@ -33,6 +34,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import static io.github.stylegan4fiji.PythonReference.gauss;
+import static io.github.stylegan4fiji.PythonReference.upload;
+import static io.github.stylegan4fiji.PythonReference.uniform;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
@@ -183,61 +187,19 @@ class OfficialReferenceTest {
 	}
 
 	private static void compare(String key, NDArray ours, Map<String, SafeTensors.Tensor> ref, List<String> failures) {
-		SafeTensors.Tensor r = ref.get(key);
-		if (r == null) {
-			failures.add(key + ": missing in the reference output");
-			return;
-		}
-		float[] a = ours.toFloatArray();
-		if (a.length != r.data.length) {
-			failures.add(key + ": " + a.length + " values vs " + r.data.length);
-			return;
-		}
-		double scale = 1, diff = 0;
-		for (int i = 0; i < a.length; i++) {
-			scale = Math.max(scale, Math.abs(r.data[i]));
-			double d = Math.abs(a[i] - r.data[i]);
-			diff = Double.isNaN(d) ? Double.POSITIVE_INFINITY : Math.max(diff, d);
-		}
-		if (diff > TOLERANCE * scale) failures.add(String.format(Locale.ROOT, "%s: max abs diff %.3g (scale %.3g)", key, diff, scale));
+		PythonReference.compare(key, ours, ref, TOLERANCE, failures);
 	}
 
 	private Map<String, SafeTensors.Tensor> runReference(Path model, Map<String, SafeTensors.Tensor> inputs,
 			List<Map<String, Object>> cases) throws IOException, InterruptedException {
-		Path in = dir.resolve("inputs.safetensors"), out = dir.resolve("reference.safetensors"), spec = dir.resolve("spec.json");
-		try (OutputStream os = Files.newOutputStream(in)) {
-			SafeTensors.write(os, inputs, Collections.emptyMap());
-		}
+		Path in = dir.resolve("inputs.safetensors"), out = dir.resolve("reference.safetensors");
+		PythonReference.writeTensors(in, inputs);
 		Map<String, Object> s = new LinkedHashMap<>();
 		s.put("model", model.toString());
 		s.put("inputs", in.toString());
 		s.put("output", out.toString());
 		s.put("cases", cases);
-		Files.write(spec, io.github.stylegan4fiji.core.Json.GSON.toJson(s).getBytes(StandardCharsets.UTF_8));
-		Path script = Paths.get("src", "test", "python", "official_stylegan.py").toAbsolutePath();
-		// Debian's interpreter (python3-torch lives in its dist-packages), not one earlier on the PATH
-		String python = Files.isExecutable(Paths.get("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
-		Process p = new ProcessBuilder(python, script.toString(), spec.toString()).redirectErrorStream(true).start();
-		String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-		assertTrue(p.waitFor(600, TimeUnit.SECONDS), "reference timed out");
-		assertEquals(0, p.exitValue(), "the Python reference failed (needs python3-torch and python3-numpy: "
-			+ "apt-get install python3-torch python3-numpy):\n" + log);
-		return SafeTensors.read(Files.readAllBytes(out), out.toString());
-	}
-
-	private static NDArray upload(NDManager m, SafeTensors.Tensor t) {
-		return HostArrays.upload(m, t.data, new Shape(t.shape));
-	}
-
-	private static SafeTensors.Tensor gauss(NumpyRandom rng, long... shape) {
-		float[] v = new float[(int) new Shape(shape).size()];
-		for (int i = 0; i < v.length; i++) v[i] = (float) rng.gauss();
-		return new SafeTensors.Tensor(shape, v);
-	}
-
-	private static SafeTensors.Tensor uniform(NumpyRandom rng, long... shape) {
-		float[] v = new float[(int) new Shape(shape).size()];
-		for (int i = 0; i < v.length; i++) v[i] = (float) (rng.nextDouble() * 2 - 1);
-		return new SafeTensors.Tensor(shape, v);
+		PythonReference.run("official_stylegan.py", s, dir);
+		return PythonReference.readTensors(out);
 	}
 }

@@ -1,0 +1,1 @@
+"""Test stand-in for the `dnnlib` package of NVlabs/stylegan: only what its network pickles refer to."""
