@@ -11,6 +11,8 @@ import io.github.stylegan4fiji.data.Dataset;
 import io.github.stylegan4fiji.data.FashionMnist;
 import io.github.stylegan4fiji.data.ImageFolder;
 import io.github.stylegan4fiji.data.LabelledImages;
+import io.github.stylegan4fiji.io.AtomicFiles;
+import io.github.stylegan4fiji.io.FolderLock;
 import io.github.stylegan4fiji.io.ImageFiles;
 import io.github.stylegan4fiji.io.ModelFile;
 import io.github.stylegan4fiji.metrics.CnnFeatureNetwork;
@@ -156,6 +158,16 @@ public final class Main {
 		o.metricsImages = a.integer("metrics-images", o.metricsImages);
 		a.checkAllUsed();
 
+		c.validate(); // e.g. an unsupported resolution: say so before any image is decoded
+		o.validate();
+		// locked before the data is read: a --stream cache lives in the output folder
+		try (FolderLock lock = FolderLock.acquire(out, "training")) {
+			train(data, out, device, io, resume, kimg, c, o);
+		}
+	}
+
+	private static void train(Path data, Path out, Device device, ImageFolder.Options io, String resume, double kimg,
+			StyleGanConfig c, TrainingOptions o) throws IOException {
 		Dataset ds = ImageFolder.load(data, c.resolution, io, System.out::println);
 		c.channels = ds.channels;
 		c.validate();
@@ -175,7 +187,8 @@ public final class Main {
 		});
 		Runtime.getRuntime().addShutdownHook(hook);
 		try (Trainer t = trainer) {
-			Files.write(out.resolve("training-options.json"), Json.GSON.toJson(t.options()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+			AtomicFiles.write(out.resolve("training-options.json"),
+				Json.GSON.toJson(t.options()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
 			t.run(new TrainingListener() {
 				@Override
 				public void onStatus(TrainingStatus s) {
@@ -279,7 +292,7 @@ public final class Main {
 		String json = Json.GSON.toJson(r);
 		System.out.print(Metrics.format(r));
 		if (out != null) {
-			Files.write(java.nio.file.Paths.get(out), json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+			AtomicFiles.write(java.nio.file.Paths.get(out), json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
 			System.out.println("Wrote " + out);
 		} else if (jsonl == null) {
 			System.out.println(json);
@@ -337,17 +350,36 @@ public final class Main {
 		NoiseSpec noise = NoiseSpec.parseMode(noiseMode);
 		Device device = Devices.parse(a.string("device", "auto"));
 		a.checkAllUsed();
-		try (StyleGanModel m = ModelFile.load(modelFile, device); Sampler s = new Sampler(m, device)) {
-			System.out.println("Generating " + seeds.length + " image(s) with " + s.describeDevice());
-			Images img = s.generate(seeds, t, noise);
+		try (FolderLock lock = FolderLock.acquire(out, "generate");
+				StyleGanModel m = ModelFile.load(modelFile, device); Sampler s = new Sampler(m, device)) {
+			AtomicFiles.removeLeftovers(out); // of an interrupted earlier run; safe while the folder is locked
+			int n = seeds.length, ch = m.config.channels, res = m.config.resolution;
+			long bytes = (long) n * ch * res * res * 4;
+			if (bytes > MAX_STACK_BYTES) // ImageJ's TIFF stays readable everywhere below 4 GiB
+				throw new IllegalArgumentException(String.format(Locale.ROOT, "%d images of %d×%d×%d float32 make a %.1f GiB stack;"
+					+ " split the seed list (at most %d images per run) or use Batch Export (Fiji), which writes one file per image",
+					n, res, res, ch, bytes / (double) (1L << 30), MAX_STACK_BYTES / ((long) ch * res * res * 4)));
+			long free = out.toFile().getUsableSpace();
+			if (bytes > free)
+				throw new IOException(String.format(Locale.ROOT, "the stack needs %.0f MiB but %s has %.0f MiB free", bytes / 1048576.0, out, free / 1048576.0));
+			System.out.println("Generating " + n + " image(s) with " + s.describeDevice());
 			// every setting that changes the pixels is in the name: runs with other settings do not overwrite it
 			String name = "seeds" + SeedList.format(seeds) + "_psi" + t.psi + "_cutoff" + t.cutoff + "_noise-" + noiseMode;
-			ImagePlus stack = ImageFiles.floatStack(img, name);
-			ImageFiles.saveTiff(stack, out.resolve(name + ".tif"));
+			int batch = 64;
+			ImagePlus stack = ImageFiles.streamedFloatStack(n, ch, res, res, batch,
+				(first, count) -> s.generate(java.util.Arrays.copyOfRange(seeds, first, first + count), t, noise), name);
+			ImageFiles.saveTiff(stack, out.resolve(name + ".tif")); // rendered batch by batch while written: bounded memory
+			long[] shown = java.util.Arrays.copyOf(seeds, Math.min(n, MONTAGE_MAX));
+			Images img = s.generate(shown, t, noise);
 			ImageFiles.savePng(ImageFiles.montage(img, (int) Math.ceil(Math.sqrt(img.n)), 1, name), out.resolve(name + ".png"));
-			System.out.println("Wrote " + out.resolve(name + ".tif") + " and .png");
+			System.out.println("Wrote " + out.resolve(name + ".tif") + " and .png" + (n > MONTAGE_MAX ? " (montage: the first " + MONTAGE_MAX + ")" : ""));
 		}
 	}
+
+	/** Largest TIFF stack {@code generate} writes in one file. */
+	static final long MAX_STACK_BYTES = (4L << 30) - (64L << 20);
+	/** Images in the PNG montage of {@code generate}. */
+	static final int MONTAGE_MAX = 256;
 
 	static void macro(String[] argv, Args ignored) throws IOException {
 		if (argv.length < 2) throw new IllegalArgumentException("usage: bin/stylegan macro FILE.ijm [--arg \"key=value ...\"]");

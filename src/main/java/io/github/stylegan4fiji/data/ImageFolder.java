@@ -84,8 +84,17 @@ public final class ImageFolder {
 		if (files.isEmpty())
 			throw new IOException("No images (TIFF, PNG, JPEG) in " + folder + (o.recursive ? " or its subfolders" : "")
 				+ (o.recursive ? "" : " (subfolders are not searched unless asked)"));
+		if (o.streamCache == null) {
+			// every file holds at least one page of one channel: fail now, not after decoding for minutes
+			long atLeast = (long) (o.limit > 0 ? Math.min(o.limit, files.size()) : files.size()) * resolution * resolution * 4 * 2;
+			if (atLeast > usableHeap())
+				throw new IOException(String.format(Locale.ROOT, "%d images at %d² need at least %.0f MiB of Java memory while loading,"
+					+ " more than the %.0f MiB available: keep the images on disk (--stream / 'Keep images on disk'), lower the"
+					+ " resolution, or give Java more memory", files.size(), resolution, atLeast / 1048576.0, usableHeap() / 1048576.0));
+		}
 		IJ.redirectErrorMessages(true);
 		List<String> problems = new ArrayList<>();
+		List<String> small = new ArrayList<>();
 		List<String> sources = new ArrayList<>();
 		RangeSampler rangeSampler = new RangeSampler(2_000_000);
 		PageSink sink = o.streamCache == null ? new MemorySink() : new FileSink(o.streamCache);
@@ -100,6 +109,14 @@ public final class ImageFolder {
 					problems.add(f.getFileName() + ": cannot be read as an image");
 					continue;
 				}
+				String truncated = truncation(imp, f);
+				if (truncated != null) {
+					problems.add(f.getFileName() + ": " + truncated);
+					continue;
+				}
+				imp = withoutPalette(imp, f);
+				if (Math.min(imp.getWidth(), imp.getHeight()) * 4 < resolution)
+					small.add(f.getFileName() + " (" + imp.getWidth() + "×" + imp.getHeight() + ")");
 				int c = imp.getBitDepth() == 24 ? 3 : imp.getNChannels();
 				String type = pixelType(imp.getBitDepth());
 				if (channels < 0) {
@@ -114,6 +131,11 @@ public final class ImageFolder {
 					continue;
 				}
 				int pages = imp.getBitDepth() == 24 ? imp.getStackSize() : imp.getStackSize() / imp.getNChannels();
+				String bad = imp.getBitDepth() == 32 ? nonFinite(imp) : null;
+				if (bad != null) {
+					problems.add(f.getFileName() + ": " + bad);
+					continue;
+				}
 				for (int page = 0; page < pages; page++) {
 					if (o.limit > 0 && sources.size() >= o.limit) break;
 					float[] img = fitPage(imp, page, c, resolution, o.fit);
@@ -132,6 +154,10 @@ public final class ImageFolder {
 				log.accept("Skipping " + problems.size() + " file(s):" + list);
 			}
 			if (sources.isEmpty()) throw new IOException("No usable images in " + folder);
+			if (!small.isEmpty())
+				log.accept("Warning: " + small.size() + " image(s) are less than a quarter of the training resolution " + resolution
+					+ "² and are upscaled a lot (nearly flat training images):" + small.stream().limit(20).collect(Collectors.joining("\n  ", "\n  ", ""))
+					+ (small.size() > 20 ? "\n  … and " + (small.size() - 20) + " more" : ""));
 
 			DataRange range = chooseRange(rangeSampler, pixelType, o);
 			Dataset d = new Dataset(sink.finish(range), sources.size(), channels, resolution, range, sources);
@@ -140,6 +166,82 @@ public final class ImageFolder {
 		} finally {
 			sink.close();
 		}
+	}
+
+	/** Java heap that can still be allocated. */
+	static long usableHeap() {
+		Runtime r = Runtime.getRuntime();
+		return r.maxMemory() - (r.totalMemory() - r.freeMemory());
+	}
+
+	/**
+	 * Why an uncompressed TIFF is shorter than its pixels (ImageJ then reads the missing part as
+	 * zeros), or null. Compressed files fail to decode by themselves.
+	 */
+	static String truncation(ImagePlus imp, Path f) throws IOException {
+		ij.io.FileInfo fi = imp.getOriginalFileInfo();
+		if (fi == null || fi.compression != ij.io.FileInfo.COMPRESSION_NONE || fi.fileFormat != ij.io.FileInfo.TIFF) return null;
+		long perImage = (long) fi.width * fi.height * fi.getBytesPerPixel();
+		long end = fi.getOffset() + perImage * fi.nImages + Math.max(0, fi.nImages - 1) * fi.getGap();
+		if (fi.stripOffsets != null && fi.stripLengths != null && fi.stripOffsets.length > 0 && fi.nImages <= 1) {
+			int last = fi.stripOffsets.length - 1;
+			end = Math.max(end, (fi.stripOffsets[last] & 0xFFFFFFFFL) + fi.stripLengths[last]);
+		}
+		long size = Files.size(f);
+		return end > size ? "truncated: its pixels need " + end + " bytes, the file has " + size : null;
+	}
+
+	/**
+	 * An indexed PNG/GIF/BMP holds palette indices, not intensities: a grey palette is applied (the
+	 * grey values), a coloured one makes RGB. TIFFs keep their values (ImageJ's convention: a LUT,
+	 * e.g. an inverting one, only changes the display).
+	 */
+	static ImagePlus withoutPalette(ImagePlus imp, Path f) {
+		if (imp.getBitDepth() != 8 || f.getFileName().toString().toLowerCase(Locale.ROOT).matches(".*\\.tiff?$")) return imp;
+		if (!(imp.getProcessor().getColorModel() instanceof java.awt.image.IndexColorModel)) return imp;
+		java.awt.image.IndexColorModel cm = (java.awt.image.IndexColorModel) imp.getProcessor().getColorModel();
+		int n = cm.getMapSize();
+		byte[] r = new byte[n], g = new byte[n], b = new byte[n];
+		cm.getReds(r);
+		cm.getGreens(g);
+		cm.getBlues(b);
+		boolean grey = true, identity = n == 256;
+		for (int i = 0; i < n; i++) {
+			grey &= r[i] == g[i] && g[i] == b[i];
+			identity &= (r[i] & 0xFF) == i;
+		}
+		if (grey && identity) return imp;
+		if (!grey) {
+			ImagePlus rgb = imp.duplicate();
+			new ij.process.ImageConverter(rgb).convertToRGB();
+			return rgb;
+		}
+		int[] table = new int[256];
+		for (int i = 0; i < 256; i++) table[i] = i < n ? r[i] & 0xFF : 0;
+		ij.ImageStack st = imp.getStack();
+		for (int i = 1; i <= st.getSize(); i++) {
+			ImageProcessor ip = st.getProcessor(i);
+			ip.setColorModel(null);
+			ip.applyTable(table);
+		}
+		ImagePlus out = new ImagePlus(imp.getTitle(), st);
+		out.setDimensions(imp.getNChannels(), imp.getNSlices(), imp.getNFrames());
+		return out;
+	}
+
+	/** How many pixels of a float image are NaN or infinite, as a message, or null. */
+	static String nonFinite(ImagePlus imp) {
+		long nan = 0, inf = 0;
+		ij.ImageStack st = imp.getStack();
+		for (int i = 1; i <= st.getSize(); i++) {
+			for (float v : (float[]) st.getPixels(i)) {
+				if (Float.isNaN(v)) nan++;
+				else if (Float.isInfinite(v)) inf++;
+			}
+		}
+		if (nan + inf == 0) return null;
+		return (nan > 0 ? nan + " NaN" : "") + (nan > 0 && inf > 0 ? " and " : "") + (inf > 0 ? inf + " infinite" : "")
+			+ " pixel value(s) (mask or replace them before training)";
 	}
 
 	/** [−1, 1] value of a raw intensity under a range, clamped. */
@@ -161,8 +263,17 @@ public final class ImageFolder {
 	private static final class MemorySink implements PageSink {
 		private final List<float[]> pages = new ArrayList<>();
 
+		private long bytes;
+
 		@Override
-		public void add(float[] page) {
+		public void add(float[] page) throws IOException {
+			bytes += page.length * 4L;
+			// finish() needs the pages and the joined array at once: the heap left must hold another copy
+			if (bytes > usableHeap()) System.gc(); // what counts as used may still be garbage of decoded files
+			if (bytes > usableHeap())
+				throw new IOException(String.format(Locale.ROOT, "the images need more Java memory than there is (%.0f MiB loaded"
+					+ " after %d images): keep the images on disk (--stream / 'Keep images on disk'), lower the resolution,"
+					+ " or give Java more memory", bytes / 1048576.0, pages.size() + 1));
 			pages.add(page);
 		}
 

@@ -2,9 +2,11 @@ package io.github.stylegan4fiji.fiji;
 
 import ai.djl.Device;
 import ij.ImagePlus;
-import ij.io.FileSaver;
 import io.github.stylegan4fiji.core.Devices;
 import io.github.stylegan4fiji.core.StyleGanModel;
+import io.github.stylegan4fiji.io.AtomicFiles;
+import io.github.stylegan4fiji.io.FolderLock;
+import io.github.stylegan4fiji.io.ImageFiles;
 import io.github.stylegan4fiji.io.ModelFile;
 import io.github.stylegan4fiji.sampling.Images;
 import io.github.stylegan4fiji.sampling.NoiseSpec;
@@ -23,7 +25,6 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -86,8 +87,23 @@ public class BatchExportCommand extends ContextCommand {
 			Truncation t = new Truncation(psi, cutoff);
 			if (output_folder == null) throw new IllegalArgumentException("no output folder given");
 			Path dir = output_folder.toPath();
+			if (Files.exists(dir) && !Files.isDirectory(dir))
+				throw new IOException("Output folder " + dir + " is a file, not a folder; choose a folder");
 			Files.createDirectories(dir);
-			if (!Files.isWritable(dir)) throw new IOException("output folder " + dir + " cannot be written");
+			if (!Files.isWritable(dir)) throw new IOException("Output folder " + dir + " cannot be written");
+			try (FolderLock lock = FolderLock.acquire(dir, "Batch Export")) {
+				int removed = AtomicFiles.removeLeftovers(dir);
+				if (removed > 0) log.info("Batch Export: removed " + removed + " unfinished file(s) of an interrupted run");
+				export(all, t, dir);
+			}
+		} catch (IllegalArgumentException | IOException e) {
+			log.error(e.getMessage());
+			cancel(e.getMessage());
+		}
+	}
+
+	private void export(long[] all, Truncation t, Path dir) throws IOException {
+		{
 			List<Long> todo = new ArrayList<>();
 			for (long s : all) {
 				if (Files.exists(dir.resolve(fileName(s, psi, cutoff, noise)))) skipped++;
@@ -110,11 +126,7 @@ public class BatchExportCommand extends ContextCommand {
 						imp.setProperty("Info", String.format(Locale.ROOT,
 							"stylegan_model=%s%nseed=%d%npsi=%s%ncutoff=%d%nnoise=%s%nkimg=%.1f%noutput=%s%n",
 							model.getName(), batch[i], psi, cutoff, noise, m.progress.kimg, output_type));
-						Path tmp = dir.resolve("." + name + ".part");
-						boolean ok = imp.getStackSize() > 1 ? new FileSaver(imp).saveAsTiffStack(tmp.toString())
-							: new FileSaver(imp).saveAsTiff(tmp.toString());
-						if (!ok) throw new IOException("could not write " + tmp);
-						Files.move(tmp, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+						ImageFiles.saveTiff(imp, dir.resolve(name)); // complete or absent: a restart skips only finished files
 						written++;
 					}
 					status.showProgress(b0 + b, todo.size());
@@ -122,9 +134,6 @@ public class BatchExportCommand extends ContextCommand {
 				}
 			}
 			log.info("Batch Export: wrote " + written + ", skipped " + skipped);
-		} catch (IllegalArgumentException | IOException e) {
-			log.error(e.getMessage());
-			cancel(e.getMessage());
 		}
 	}
 }

@@ -134,7 +134,7 @@ public class ComputeMetricsCommand extends ContextCommand {
 			results = Metrics.format(r);
 			log.info(results);
 			if (optional(results_file) != null)
-				Files.write(results_file.toPath(), Json.GSON.toJson(r).getBytes(StandardCharsets.UTF_8));
+				io.github.stylegan4fiji.io.AtomicFiles.write(results_file.toPath(), Json.GSON.toJson(r).getBytes(StandardCharsets.UTF_8));
 			ResultsTable rt = ResultsTable.getResultsTable();
 			if (rt != null) {
 				rt.incrementCounter();

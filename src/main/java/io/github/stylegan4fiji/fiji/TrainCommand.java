@@ -4,6 +4,7 @@ import ai.djl.Device;
 import io.github.stylegan4fiji.core.Devices;
 import io.github.stylegan4fiji.core.StyleGanConfig;
 import io.github.stylegan4fiji.data.Dataset;
+import io.github.stylegan4fiji.io.FolderLock;
 import io.github.stylegan4fiji.data.ImageFolder;
 import io.github.stylegan4fiji.train.Trainer;
 import io.github.stylegan4fiji.train.TrainingListener;
@@ -139,6 +140,19 @@ public class TrainCommand extends ContextCommand {
 			io.skipBad = skip_bad;
 			if (stream_from_disk && output_folder != null) io.streamCache = output_folder.toPath().resolve("dataset-cache.f32");
 			if (image_folder == null || output_folder == null) throw new IllegalArgumentException("choose an image folder and an output folder");
+			c.validate(); // before any image is decoded
+			// locked before the data is read (a streamed cache lives in the output folder); the trainer re-enters it
+			try (FolderLock lock = FolderLock.acquire(output_folder.toPath(), "training")) {
+				train(c, o, io, dev);
+			}
+		} catch (IllegalArgumentException | IOException e) {
+			log.error(e.getMessage());
+			cancel(e.getMessage());
+		}
+	}
+
+	private void train(StyleGanConfig c, TrainingOptions o, ImageFolder.Options io, Device dev) throws IOException {
+		{
 			Dataset data = ImageFolder.load(image_folder.toPath(), c.resolution, io, log::info);
 			c.channels = data.channels;
 			c.validate();
@@ -170,9 +184,6 @@ public class TrainCommand extends ContextCommand {
 				if (monitor != null) monitor.close();
 			}
 			model_file = out.resolve(Trainer.CHECKPOINT).toFile();
-		} catch (IllegalArgumentException | IOException e) {
-			log.error(e.getMessage());
-			cancel(e.getMessage());
 		}
 	}
 }

@@ -9,7 +9,6 @@ import ij.process.FloatProcessor;
 import io.github.stylegan4fiji.sampling.Images;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Writes generated images: PNG montages for looking at, TIFF stacks for analysis (via ImageJ's writers). */
@@ -69,15 +68,70 @@ public final class ImageFiles {
 		return imp;
 	}
 
+	/** Writes a PNG atomically (complete or absent, see {@link AtomicFiles}). */
 	public static void savePng(ImagePlus imp, Path file) throws IOException {
-		Files.createDirectories(file.toAbsolutePath().getParent());
-		if (!new FileSaver(imp).saveAsPng(file.toString())) throw new IOException("could not write " + file);
+		AtomicFiles.write(file, tmp -> {
+			if (!new FileSaver(imp).saveAsPng(tmp.toString())) throw new IOException("could not write " + file);
+		});
 	}
 
+	/** Writes a TIFF (a stack when it has several planes; virtual stacks are rendered plane by plane) atomically. */
 	public static void saveTiff(ImagePlus imp, Path file) throws IOException {
-		Files.createDirectories(file.toAbsolutePath().getParent());
-		boolean ok = imp.getStackSize() > 1 ? new FileSaver(imp).saveAsTiffStack(file.toString())
-			: new FileSaver(imp).saveAsTiff(file.toString());
-		if (!ok) throw new IOException("could not write " + file);
+		AtomicFiles.write(file, tmp -> {
+			boolean ok = imp.getStackSize() > 1 ? new FileSaver(imp).saveAsTiffStack(tmp.toString())
+				: new FileSaver(imp).saveAsTiff(tmp.toString());
+			if (!ok) throw new IOException("could not write " + file);
+		});
+	}
+
+	/**
+	 * A float32 hyperstack like {@link #floatStack} whose planes are rendered batch by batch when
+	 * read (ImageJ's TIFF writer reads a virtual stack in order): writing it holds one batch in
+	 * memory, however many images there are.
+	 */
+	public static ImagePlus streamedFloatStack(int n, int channels, int width, int height, int batch,
+			java.util.function.BiFunction<Integer, Integer, Images> render, String title) {
+		ij.VirtualStack stack = new ij.VirtualStack(width, height, null, null) {
+			private int cachedFirst = -1;
+			private Images cached;
+
+			@Override
+			public ij.process.ImageProcessor getProcessor(int slice) {
+				int image = (slice - 1) / channels, c = (slice - 1) % channels;
+				int first = image / batch * batch;
+				if (first != cachedFirst) {
+					cached = render.apply(first, Math.min(batch, n - first));
+					cachedFirst = first;
+				}
+				float[] plane = new float[width * height];
+				System.arraycopy(cached.data, cached.index(image - first, c, 0, 0), plane, 0, plane.length);
+				return new FloatProcessor(width, height, plane);
+			}
+
+			@Override
+			public Object getPixels(int slice) {
+				return getProcessor(slice).getPixels();
+			}
+
+			@Override
+			public int getSize() {
+				return n * channels;
+			}
+
+			@Override
+			public String getSliceLabel(int slice) {
+				return null;
+			}
+
+			@Override
+			public int getBitDepth() {
+				return 32;
+			}
+		};
+		ImagePlus imp = new ImagePlus();
+		imp.setStack(title, stack);
+		imp.setDimensions(channels, 1, n);
+		if (channels > 1) imp.setOpenAsHyperStack(true);
+		return imp;
 	}
 }

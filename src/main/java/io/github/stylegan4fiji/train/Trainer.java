@@ -23,6 +23,8 @@ import io.github.stylegan4fiji.core.StyleGanConfig;
 import io.github.stylegan4fiji.core.StyleGanModel;
 import io.github.stylegan4fiji.data.Dataset;
 import io.github.stylegan4fiji.io.ImageFiles;
+import io.github.stylegan4fiji.io.AtomicFiles;
+import io.github.stylegan4fiji.io.FolderLock;
 import io.github.stylegan4fiji.io.ModelFile;
 import io.github.stylegan4fiji.io.ModelFormatException;
 import io.github.stylegan4fiji.io.SafeTensors;
@@ -95,6 +97,8 @@ public final class Trainer implements AutoCloseable {
 	private final StyleGanModel model;
 	private final Dataset data;
 	private final Path outDir;
+	/** Held from start/resume to close: no other run writes into this folder meanwhile. */
+	private final FolderLock lock;
 	private final State state;
 	private final TrainingOptions opts;
 	private final Adam adamG, adamD;
@@ -110,10 +114,11 @@ public final class Trainer implements AutoCloseable {
 	/** Tests: make the losses of this step NaN once, to exercise the roll-back. */
 	long injectDivergenceAtStep = -1;
 
-	private Trainer(StyleGanModel model, Dataset data, Path outDir, State state) {
+	private Trainer(StyleGanModel model, Dataset data, Path outDir, State state, FolderLock lock) {
 		this.model = model;
 		this.data = data;
 		this.outDir = outDir;
+		this.lock = lock;
 		this.state = state;
 		this.opts = state.options.validate();
 		StyleGanConfig c = model.config;
@@ -136,44 +141,122 @@ public final class Trainer implements AutoCloseable {
 	/** A new run with a freshly initialised model. */
 	public static Trainer start(StyleGanConfig arch, TrainingOptions options, Dataset data, Path outDir, Device device)
 			throws IOException {
-		checkOutputFolder(outDir);
-		options.validate();
-		State s = new State();
-		s.options = options;
-		s.nextSnapshotKimg = options.snapshotKimg;
-		StyleGanModel model = StyleGanModel.create(arch, data.range, options.seed, device);
+		FolderLock lock = openOutputFolder(outDir);
+		StyleGanModel model = null;
 		try {
-			return new Trainer(model, data, outDir, s);
+			options.validate();
+			State s = new State();
+			s.options = options;
+			s.nextSnapshotKimg = options.snapshotKimg;
+			model = StyleGanModel.create(arch, data.range, options.seed, device);
+			return new Trainer(model, data, outDir, s, lock);
 		} catch (RuntimeException e) {
-			model.close();
+			if (model != null) model.close();
+			lock.close();
 			throw e;
 		}
 	}
 
 	/**
 	 * Continues a run from a checkpoint written by {@link #saveCheckpoint}; {@code totalKimg} may
-	 * extend it (≤ 0 keeps the stored length).
+	 * extend it (≤ 0 keeps the stored length). A damaged checkpoint is a {@link ModelFormatException}
+	 * naming the file and what is wrong.
 	 */
 	public static Trainer resume(Path checkpoint, Dataset data, Path outDir, Device device, double totalKimg)
 			throws IOException {
-		checkOutputFolder(outDir);
-		byte[] stateJson = ModelFile.readExtraEntry(checkpoint, STATE_ENTRY);
-		if (stateJson == null)
-			throw new ModelFormatException(checkpoint + " is a model file without training state: it cannot be resumed");
-		State s = Json.GSON.fromJson(new String(stateJson, StandardCharsets.UTF_8), State.class);
-		if (totalKimg > 0) s.options.totalKimg = totalKimg;
-		StyleGanModel model = ModelFile.load(checkpoint, device);
-		if (!model.canTrain()) {
-			model.close();
-			throw new ModelFormatException(checkpoint + " is a sampling-only model (G_ema alone): resume from a checkpoint");
-		}
+		FolderLock lock = openOutputFolder(outDir);
+		StyleGanModel model = null;
 		try {
-			Trainer t = new Trainer(model, data, outDir, s);
-			t.adamG.load(SafeTensors.read(ModelFile.readExtraEntry(checkpoint, ADAM_G_ENTRY), checkpoint + "!" + ADAM_G_ENTRY), s.adamGSteps);
-			t.adamD.load(SafeTensors.read(ModelFile.readExtraEntry(checkpoint, ADAM_D_ENTRY), checkpoint + "!" + ADAM_D_ENTRY), s.adamDSteps);
+			State s = readState(checkpoint, data);
+			if (totalKimg > 0) s.options.totalKimg = totalKimg;
+			model = ModelFile.load(checkpoint, device);
+			if (!model.canTrain())
+				throw new ModelFormatException(checkpoint + " is a sampling-only model (G_ema alone): resume from a checkpoint");
+			Trainer t = new Trainer(model, data, outDir, s, lock);
+			t.loadOptimisers(checkpoint, s);
 			return t;
 		} catch (IOException | RuntimeException e) {
-			model.close();
+			if (model != null) model.close();
+			lock.close();
+			throw e;
+		}
+	}
+
+	/** The training state of a checkpoint, every field checked. */
+	static State readState(Path checkpoint, Dataset data) throws IOException {
+		byte[] json = ModelFile.readExtraEntry(checkpoint, STATE_ENTRY);
+		if (json == null)
+			throw new ModelFormatException(checkpoint + " is a model file without training state: it cannot be resumed");
+		String where = checkpoint + "!" + STATE_ENTRY;
+		State s;
+		try {
+			s = Json.GSON.fromJson(new String(json, StandardCharsets.UTF_8), State.class);
+		} catch (com.google.gson.JsonParseException e) {
+			throw new ModelFormatException(where + " is damaged (not valid JSON: " + e.getMessage() + ")", e);
+		}
+		if (s == null || s.options == null) throw new ModelFormatException(where + " is damaged: no training options");
+		try {
+			s.options.validate();
+		} catch (IllegalArgumentException e) {
+			throw new ModelFormatException(where + " is damaged: " + e.getMessage(), e);
+		}
+		check(s.step >= 0 && s.nimg >= 0 && s.epoch >= 0 && s.adamGSteps >= 0 && s.adamDSteps >= 0 && s.restarts >= 0,
+			where, "negative step, image, epoch or optimiser counters");
+		check(s.position >= 0 && (data == null || s.position <= data.count), where,
+			"data position " + s.position + " outside the data set" + (data == null ? "" : " of " + data.count + " images")
+				+ " (resume with the same data folder)");
+		check(Double.isFinite(s.nextSnapshotKimg) && Double.isFinite(s.trainingSeconds) && s.trainingSeconds >= 0, where,
+			"snapshot schedule or training time not a finite number");
+		return s;
+	}
+
+	private static void check(boolean ok, String where, String what) throws ModelFormatException {
+		if (!ok) throw new ModelFormatException(where + " is damaged: " + what);
+	}
+
+	/** Adam moments of a checkpoint, checked against the model's tensors before use. */
+	private void loadOptimisers(Path checkpoint, State s) throws IOException {
+		adamG.load(readOptimiser(checkpoint, ADAM_G_ENTRY, model.g(), gTrainable), s.adamGSteps);
+		adamD.load(readOptimiser(checkpoint, ADAM_D_ENTRY, model.d(), dParams), s.adamDSteps);
+	}
+
+	private Map<String, SafeTensors.Tensor> readOptimiser(Path checkpoint, String entry, Params p, List<String> names)
+			throws IOException {
+		String where = checkpoint + "!" + entry;
+		byte[] bytes = ModelFile.readExtraEntry(checkpoint, entry);
+		if (bytes == null) throw new ModelFormatException(where + " is missing: the checkpoint cannot be resumed");
+		Map<String, SafeTensors.Tensor> t = SafeTensors.read(bytes, where);
+		List<String> moments = new ArrayList<>(java.util.Collections.singletonList("/v"));
+		if (opts.adamBeta1 != 0) moments.add("/m");
+		for (String n : names) {
+			long[] shape = p.get(n).getShape().getShape();
+			for (String k : moments) {
+				SafeTensors.Tensor m = t.get(n + k);
+				if (m == null) throw new ModelFormatException(where + ": optimiser entry '" + n + k + "' is missing");
+				if (!java.util.Arrays.equals(m.shape, shape))
+					throw new ModelFormatException(where + ": optimiser entry '" + n + k + "' has shape " + java.util.Arrays.toString(m.shape)
+						+ ", the model needs " + java.util.Arrays.toString(shape));
+				for (float v : m.data)
+					if (!Float.isFinite(v)) throw new ModelFormatException(where + ": optimiser entry '" + n + k + "' holds NaN/Inf");
+			}
+		}
+		return t;
+	}
+
+	/**
+	 * Checks and locks the output folder, and removes leftovers of interrupted writes (only safe
+	 * once the lock is held).
+	 */
+	static FolderLock openOutputFolder(Path outDir) throws IOException {
+		checkOutputFolder(outDir);
+		FolderLock lock = FolderLock.acquire(outDir, "training");
+		try {
+			AtomicFiles.removeLeftovers(outDir);
+			AtomicFiles.removeLeftovers(outDir.resolve("snapshots"));
+			AtomicFiles.removeLeftovers(outDir.resolve("grids"));
+			return lock;
+		} catch (IOException | RuntimeException e) {
+			lock.close();
 			throw e;
 		}
 	}
@@ -183,15 +266,14 @@ public final class Trainer implements AutoCloseable {
 	 * restart so that the steps from there on draw other latents, noise and flips.
 	 */
 	private void rollBack(Path checkpoint) throws IOException {
-		State saved = Json.GSON.fromJson(new String(ModelFile.readExtraEntry(checkpoint, STATE_ENTRY), StandardCharsets.UTF_8), State.class);
+		State saved = readState(checkpoint, data);
 		Autograd.gradMode(false);
 		try (StyleGanModel good = ModelFile.load(checkpoint, model.device())) {
 			copyValues(good.g(), model.g());
 			copyValues(good.gEma(), model.gEma());
 			copyValues(good.d(), model.d());
 		}
-		adamG.load(SafeTensors.read(ModelFile.readExtraEntry(checkpoint, ADAM_G_ENTRY), checkpoint + "!" + ADAM_G_ENTRY), saved.adamGSteps);
-		adamD.load(SafeTensors.read(ModelFile.readExtraEntry(checkpoint, ADAM_D_ENTRY), checkpoint + "!" + ADAM_D_ENTRY), saved.adamDSteps);
+		loadOptimisers(checkpoint, saved);
 		state.rewindTo(saved);
 		state.restarts++;
 		permutation = permutation(state.epoch);
@@ -443,6 +525,27 @@ public final class Trainer implements AutoCloseable {
 		return bos.toByteArray();
 	}
 
+	/**
+	 * After a crash the log may hold steps past the checkpoint a run resumes from; they are done again,
+	 * so their old lines go (the log stays one line per step, in order).
+	 */
+	static void dropLogLinesAfter(Path logFile, long step) throws IOException {
+		if (!Files.exists(logFile)) return;
+		List<String> lines = Files.readAllLines(logFile, StandardCharsets.UTF_8);
+		List<String> keep = new ArrayList<>();
+		for (String line : lines) {
+			if (line.trim().isEmpty()) continue;
+			try {
+				TrainingStatus st = Json.COMPACT.fromJson(line, TrainingStatus.class);
+				if (st != null && st.step > step) continue;
+			} catch (com.google.gson.JsonParseException e) {
+				continue; // a line cut short by the crash
+			}
+			keep.add(line);
+		}
+		if (keep.size() != lines.size()) AtomicFiles.write(logFile, (String.join("\n", keep) + (keep.isEmpty() ? "" : "\n")).getBytes(StandardCharsets.UTF_8));
+	}
+
 	/** Renders the fixed grid seeds with G_ema at the current level of detail. */
 	public Images sampleGrid() {
 		Schedule sched = schedule();
@@ -469,7 +572,9 @@ public final class Trainer implements AutoCloseable {
 		TrainingStatus status = status(Double.NaN, Double.NaN);
 		long logEvery = 0;
 		double windowStart = System.nanoTime(), windowKimg = kimg();
-		try (Writer log = Files.newBufferedWriter(outDir.resolve("training-log.jsonl"), StandardCharsets.UTF_8,
+		Path logFile = outDir.resolve("training-log.jsonl");
+		dropLogLinesAfter(logFile, state.step);
+		try (Writer log = Files.newBufferedWriter(logFile, StandardCharsets.UTF_8,
 				StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
 			Path checkpoint = outDir.resolve(CHECKPOINT);
 			if (!Files.exists(checkpoint)) saveCheckpoint(checkpoint); // something to roll back to from the first step
@@ -504,8 +609,9 @@ public final class Trainer implements AutoCloseable {
 					listener.onStatus(status);
 				}
 				if (kimg() >= state.nextSnapshotKimg || kimg() >= opts.totalKimg) {
-					snapshot(listener, status);
+					// advanced before the snapshot is written: a run resumed from it must not snapshot again at once
 					while (state.nextSnapshotKimg <= kimg()) state.nextSnapshotKimg += opts.snapshotKimg;
+					snapshot(listener, status);
 				}
 			}
 		}
@@ -516,12 +622,11 @@ public final class Trainer implements AutoCloseable {
 	}
 
 	private void snapshot(TrainingListener listener, TrainingStatus status) throws IOException {
-		String tag = String.format(Locale.ROOT, "%07.1f", kimg());
+		String tag = String.format(Locale.ROOT, "%09.3f", kimg()); // three decimals: small runs snapshot below 0.1 kimg
 		Path ckpt = outDir.resolve(CHECKPOINT);
 		saveCheckpoint(ckpt);
 		Path snap = outDir.resolve("snapshots").resolve("model-" + tag + "kimg.zip");
-		Files.createDirectories(snap.getParent());
-		Files.copy(ckpt, snap, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+		AtomicFiles.copy(ckpt, snap);
 		Images grid = sampleGrid();
 		int cols = (int) Math.ceil(Math.sqrt(grid.n));
 		Path png = outDir.resolve("grids").resolve("grid-" + tag + "kimg.png");
@@ -594,9 +699,17 @@ public final class Trainer implements AutoCloseable {
 
 	@Override
 	public void close() {
-		if (metricsNet != null) metricsNet.close();
-		adamG.close();
-		adamD.close();
-		model.close();
+		try {
+			if (metricsNet != null) metricsNet.close();
+			adamG.close();
+			adamD.close();
+			model.close();
+		} finally {
+			try {
+				lock.close();
+			} catch (IOException e) {
+				// the system releases the lock when the process ends anyway
+			}
+		}
 	}
 }

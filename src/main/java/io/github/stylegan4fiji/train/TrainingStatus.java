@@ -23,8 +23,8 @@ public final class TrainingStatus {
 	/** The log line of the training log. */
 	public String line() {
 		return String.format(Locale.ROOT,
-			"kimg %8.2f/%.0f  lod %.2f  res %4d  mb %3d  G %7.4f  D %7.4f  R1 %8.4f  %6.2f s/kimg  %6.1f img/s  ETA %s  RSS %.0f MiB",
-			kimg, totalKimg, lod, resolution, minibatch, lossG, lossD, r1, secPerKimg, imagesPerSec, formatDuration(etaSeconds), residentMiB);
+			"kimg %8.2f/%s  lod %.2f  res %4d  mb %3d  G %7.4f  D %7.4f  R1 %8.4f  %6.2f s/kimg  %6.1f img/s  ETA %s  RSS %.0f MiB",
+			kimg, totalKimg >= 10 ? String.format(Locale.ROOT, "%.0f", totalKimg) : String.format(Locale.ROOT, "%.2f", totalKimg), lod, resolution, minibatch, lossG, lossD, r1, secPerKimg, imagesPerSec, formatDuration(etaSeconds), residentMiB);
 	}
 
 	public static String formatDuration(double seconds) {

@@ -53,6 +53,31 @@ class TrainerTest {
 	}
 
 	@Test
+	void aRunResumedFromASnapshotSnapshotsWhenDueNotAtItsFirstStep() throws IOException {
+		Dataset data = blobs(32, 8, 3);
+		TrainingOptions o = TrainingOptions.cpu(0.016, 1, 4); // 4 steps of 4 images
+		o.lodInitialResolution = 8;
+		o.snapshotKimg = 0.008;
+		o.gridSeeds = "0-1";
+		try (Trainer t = Trainer.start(tinyArch(8), o, data, dir.resolve("a"), Device.cpu())) {
+			t.run(TrainingListener.NONE, () -> false);
+		}
+		Path snap = dir.resolve("a").resolve("snapshots").resolve("model-00000.008kimg.zip");
+		assertTrue(Files.exists(snap), "three decimals of kimg in snapshot names");
+		java.util.List<Path> snaps = new java.util.ArrayList<>();
+		try (Trainer t = Trainer.resume(snap, data, dir.resolve("b"), Device.cpu(), 0.020)) {
+			t.run(new TrainingListener() {
+				@Override
+				public void onSnapshot(Path model, Path grid, TrainingStatus s) {
+					snaps.add(model.getFileName());
+				}
+			}, () -> false);
+		}
+		// due at 0.016 and at the end (0.020); not at 0.012, the first step after 0.008
+		assertEquals(java.util.Arrays.asList(Path.of("model-00000.016kimg.zip"), Path.of("model-00000.020kimg.zip")), snaps);
+	}
+
+	@Test
 	void trainingMovesGeneratedStatisticsTowardTheData() throws IOException {
 		Dataset data = blobs(256, 16, 2);
 		TrainingOptions o = TrainingOptions.cpu(100, 1, 8);
