@@ -96,6 +96,44 @@ class CommandsTest {
 		assertFalse(run(ImportOfficialModelCommand.class, "pickle", pickle.toFile(), "overwrite", true).isCanceled());
 	}
 
+	/**
+	 * Fiji's path (SciJava commands called from an IJ1 macro): keys the macro leaves out are resolved
+	 * to the field defaults before SciJava would load remembered values; a missing required file stops.
+	 */
+	@Test
+	void inAMacroAbsentKeysAreResolvedToDefaultsBeforeRememberedValuesLoad() throws Exception {
+		java.util.concurrent.atomic.AtomicReference<Object> result = new java.util.concurrent.atomic.AtomicReference<>();
+		Thread t = new Thread(() -> { // ImageJ keeps macro options per thread, for threads named like its own
+			try {
+				ij.Macro.setOptions(Thread.currentThread(), "model=[" + model + "] seeds=3");
+				org.scijava.module.Module m = commands.getCommand(GenerateImagesCommand.class).createModule();
+				context.inject(m.getDelegateObject());
+				MacroDefaults p = new MacroDefaults();
+				p.process(m);
+				boolean psiResolved = m.isInputResolved("psi"), seedsTouched = m.isInputResolved("seeds");
+				Object psi = m.getInput("psi");
+				ij.Macro.setOptions(Thread.currentThread(), "seeds=3");
+				org.scijava.module.Module m2 = commands.getCommand(GenerateImagesCommand.class).createModule();
+				MacroDefaults p2 = new MacroDefaults();
+				p2.process(m2);
+				result.set(new Object[] {psiResolved, seedsTouched, psi, p2.isCanceled(), p2.getCancelReason()});
+			} catch (Throwable e) {
+				result.set(e);
+			} finally {
+				ij.Macro.setOptions(Thread.currentThread(), null);
+			}
+		}, "Run$_macro-defaults-test");
+		t.start();
+		t.join();
+		assertTrue(result.get() instanceof Object[], String.valueOf(result.get()));
+		Object[] r = (Object[]) result.get();
+		assertEquals(true, r[0], "psi (absent) resolved, so remembered values cannot replace it");
+		assertEquals(false, r[1], "seeds (given) left to the macro-options preprocessor");
+		assertEquals(0.7, r[2]);
+		assertEquals(true, r[3], "model absent and without default: the command stops");
+		assertTrue(String.valueOf(r[4]).contains("no model="), String.valueOf(r[4]));
+	}
+
 	@Test
 	void commandsAreFoundUnderPluginsStyleGan() {
 		for (Class<? extends Command> c : ALL) {

@@ -94,4 +94,31 @@ class MacrosTest {
 		assertEquals(6, grid.getStackSize());
 		assertEquals(8, grid.getBitDepth()); // data type of the (uint8) training data
 	}
+
+	private static String runMacro(String text) throws IOException {
+		Path m = dir.resolve("t" + System.nanoTime() + ".ijm");
+		Files.write(m, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+		return MacroRunner.run(m, "");
+	}
+
+	@Test
+	void aFailedCommandStopsTheMacroWithItsMessage() throws IOException {
+		Path after = dir.resolve("after-failure.txt");
+		IOException e = assertThrows(IOException.class, () -> runMacro("run(\"Generate Images\", \"model=[" + dir.resolve("nope.zip")
+			+ "] seeds=1 device=cpu\");\nFile.saveString(\"reached\", \"" + after + "\");\n"));
+		assertTrue(e.getMessage().contains("Model file not found") && e.getMessage().contains("nope.zip"), e.getMessage());
+		assertFalse(Files.exists(after), "the macro must stop at the failed command");
+	}
+
+	@Test
+	void absentKeysTakeTheDocumentedDefaultsNotRememberedValues() throws IOException {
+		Path title = dir.resolve("title.txt");
+		runMacro("run(\"Generate Images\", \"model=[" + model + "] seeds=1 psi=0.3 device=cpu\");\nclose();\n");
+		runMacro("run(\"Generate Images\", \"model=[" + model + "] seeds=2 device=cpu\");\nFile.saveString(getTitle(), \"" + title + "\");\n");
+		String t = new String(Files.readAllBytes(title), java.nio.charset.StandardCharsets.UTF_8);
+		assertTrue(t.contains("psi 0.7"), "psi left out must be the default 0.7, not the 0.3 of the run before: " + t);
+		// a required file left out is an error, not the file of an earlier run
+		IOException e = assertThrows(IOException.class, () -> runMacro("run(\"Generate Images\", \"seeds=1 device=cpu\");\n"));
+		assertTrue(e.getMessage().contains("no model="), e.getMessage());
+	}
 }

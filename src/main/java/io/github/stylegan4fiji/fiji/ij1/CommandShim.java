@@ -52,12 +52,14 @@ public abstract class CommandShim implements PlugIn {
 		thread.setContextClassLoader(CommandShim.class.getClassLoader());
 		try {
 			runCommand();
+		} catch (org.scijava.InstantiableException e) {
+			abort(command().getSimpleName(), e.getMessage());
 		} finally {
 			thread.setContextClassLoader(previous);
 		}
 	}
 
-	private void runCommand() {
+	private void runCommand() throws org.scijava.InstantiableException {
 		CommandService cs = context().service(CommandService.class);
 		CommandInfo info = cs.getCommand(command());
 		String options = Macro.getOptions();
@@ -66,6 +68,13 @@ public abstract class CommandShim implements PlugIn {
 			if (!askUser(info, inputs)) return;
 		} else {
 			collect(info, options == null ? "" : options, inputs);
+			// a macro means what it says: keys it leaves out take the documented defaults, never the
+			// values remembered from an earlier dialog (those only prefill dialogs)
+			String missing = io.github.stylegan4fiji.fiji.MacroDefaults.fillAbsent(info, inputs, info.createInstance());
+			if (missing != null) {
+				abort(info.getLabel(), missing);
+				return;
+			}
 		}
 		try {
 			CommandModule module = cs.run(info, true, inputs).get();
@@ -85,11 +94,26 @@ public abstract class CommandShim implements PlugIn {
 		}
 	}
 
+	/** The message of the last command that stopped a macro on this thread (read by MacroRunner). */
+	private static final ThreadLocal<String> LAST_FAILURE = new ThreadLocal<>();
+
+	/** Returns and forgets the message of the last command that aborted a macro on this thread. */
+	public static String takeLastFailure() {
+		String f = LAST_FAILURE.get();
+		LAST_FAILURE.remove();
+		return f;
+	}
+
 	private static void abort(String title, String reason) {
 		String message = reason == null ? "canceled" : reason;
 		if (Macro.getOptions() != null || IJ.isMacro()) {
+			LAST_FAILURE.set(title + ": " + message);
 			IJ.log(title + ": " + message);
-			Macro.abort(); // stops the running macro, as a failed built-in command would
+			// stop the running macro, as a failed built-in command would: the interpreter is told
+			// directly (on the main thread of a batch run Macro.abort alone does not stop it)
+			ij.macro.Interpreter interp = ij.macro.Interpreter.getInstance();
+			if (interp != null) interp.abortMacro();
+			Macro.abort();
 			throw new RuntimeException(Macro.MACRO_CANCELED);
 		}
 		IJ.error(title, message);
@@ -123,9 +147,11 @@ public abstract class CommandShim implements PlugIn {
 		} catch (Exception e) {
 			defaults = null;
 		}
+		org.scijava.module.ModuleService modules = context().service(org.scijava.module.ModuleService.class);
 		for (ModuleItem<?> item : info.inputs()) {
 			if (!isUserInput(item)) continue;
-			Object def = defaultValue(defaults, item.getName());
+			Object remembered = item.isPersisted() ? modules.load(item) : null; // dialogs start from the last values used
+			Object def = remembered != null ? remembered : defaultValue(defaults, item.getName());
 			Class<?> t = item.getType();
 			List<?> choices = item.getChoices();
 			if (choices != null && !choices.isEmpty()) {
