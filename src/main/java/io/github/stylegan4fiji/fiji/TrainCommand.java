@@ -159,6 +159,8 @@ public class TrainCommand extends ContextCommand {
 			Path out = output_folder.toPath();
 			boolean resume = resume_from != null && !resume_from.getPath().isEmpty();
 			TrainingMonitor monitor = java.awt.GraphicsEnvironment.isHeadless() ? null : new TrainingMonitor("Train StyleGAN: " + out);
+			String[] last = {"training ended"};
+			ij.IJ.resetEscape();
 			try (Trainer t = resume ? Trainer.resume(resume_from.toPath(), data, out, dev, kimg) : Trainer.start(c, o, data, out, dev)) {
 				t.run(new TrainingListener() {
 					@Override
@@ -178,10 +180,14 @@ public class TrainCommand extends ContextCommand {
 					@Override
 					public void onLog(String message) {
 						log.info(message);
+						last[0] = message;
 					}
-				}, () -> isCanceled() || (monitor != null && monitor.stopRequested()));
+				}, () -> isCanceled() || (monitor != null && monitor.stopRequested()) || ij.IJ.escapePressed());
+			} catch (IOException | RuntimeException e) {
+				last[0] = "failed: " + e.getMessage();
+				throw e;
 			} finally {
-				if (monitor != null) monitor.close();
+				if (monitor != null) monitor.finished(last[0]); // stays open with its plot until closed
 			}
 			model_file = out.resolve(Trainer.CHECKPOINT).toFile();
 		}

@@ -36,13 +36,13 @@ final class TrainingMonitor implements TrainingListener {
 	private final JLabel line = new JLabel(" ");
 	private final AtomicBoolean stop = new AtomicBoolean();
 	private final JFrame frame;
+	private final JButton stopButton = new JButton("Stop (save checkpoint)");
 
 	TrainingMonitor(String title) {
 		XYSeriesCollection data = new XYSeriesCollection();
 		data.addSeries(lossG);
 		data.addSeries(lossD);
 		JFreeChart chart = ChartFactory.createXYLineChart(title, "kimg", "loss", data, PlotOrientation.VERTICAL, true, false, false);
-		JButton stopButton = new JButton("Stop (save checkpoint)");
 		stopButton.addActionListener(e -> {
 			stop.set(true);
 			stopButton.setEnabled(false);
@@ -57,7 +57,15 @@ final class TrainingMonitor implements TrainingListener {
 		frame.add(grid, BorderLayout.EAST);
 		frame.add(south, BorderLayout.SOUTH);
 		frame.setSize(900, 420);
+		frame.setDefaultCloseOperation(JFrame.DISPOSE_ON_CLOSE);
+		frame.addWindowListener(new java.awt.event.WindowAdapter() {
+			@Override
+			public void windowClosed(java.awt.event.WindowEvent e) {
+				ij.WindowManager.removeWindow(frame);
+			}
+		});
 		frame.setVisible(true);
+		ij.WindowManager.addWindow(frame); // listed in ImageJ's Window menu
 	}
 
 	boolean stopRequested() {
@@ -86,7 +94,12 @@ final class TrainingMonitor implements TrainingListener {
 		});
 	}
 
-	void close() {
-		SwingUtilities.invokeLater(frame::dispose);
+	/** Training has ended: the window stays, with its plot and grid, until the user closes it. */
+	void finished(String message) {
+		SwingUtilities.invokeLater(() -> {
+			stopButton.setEnabled(false);
+			line.setText(message);
+			frame.setTitle(frame.getTitle() + " — " + message);
+		});
 	}
 }

@@ -121,4 +121,25 @@ class MacrosTest {
 		IOException e = assertThrows(IOException.class, () -> runMacro("run(\"Generate Images\", \"seeds=1 device=cpu\");\n"));
 		assertTrue(e.getMessage().contains("no model="), e.getMessage());
 	}
+
+	@Test
+	void escStopsALongCommandPromptly() throws Exception {
+		Thread esc = new Thread(() -> {
+			try {
+				Thread.sleep(1500);
+			} catch (InterruptedException e) {
+				return;
+			}
+			IJ.setKeyDown(java.awt.event.KeyEvent.VK_ESCAPE); // what ImageJ does when Esc is pressed
+		});
+		long t0 = System.nanoTime();
+		esc.start();
+		IOException e = assertThrows(IOException.class, () -> runMacro("run(\"Generate Images\", \"model=[" + model
+			+ "] seeds=0-200000 batch_size=8 device=cpu\");\n"));
+		double seconds = (System.nanoTime() - t0) / 1e9;
+		esc.join();
+		IJ.resetEscape();
+		assertTrue(e.getMessage().contains("Canceled"), e.getMessage());
+		assertTrue(seconds < 30, "canceled after " + seconds + " s; 200,001 images would take many minutes");
+	}
 }

@@ -37,6 +37,11 @@ public abstract class CommandShim implements PlugIn {
 		if (context == null) {
 			context = new Context(CommandService.class, ConvertService.class, org.scijava.log.LogService.class,
 				org.scijava.app.StatusService.class);
+			// the commands' messages (engine/device, training progress, "resume from …") belong in
+			// ImageJ's Log window, not only on the terminal
+			context.service(org.scijava.log.LogService.class).addLogListener(message -> {
+				if (IJ.getInstance() != null && message.level() <= org.scijava.log.LogLevel.INFO) IJ.log(message.text());
+			});
 		}
 		return context;
 	}
@@ -77,7 +82,8 @@ public abstract class CommandShim implements PlugIn {
 			}
 		}
 		try {
-			CommandModule module = cs.run(info, true, inputs).get();
+			CommandModule module = runCancelable(info, inputs);
+			if (module == null) return; // stopped by Esc / ImageJ's abort: already reported
 			if (module.isCanceled()) {
 				abort(info.getLabel(), module.getCancelReason());
 				return;
@@ -91,6 +97,35 @@ public abstract class CommandShim implements PlugIn {
 			Thread.currentThread().interrupt();
 		} catch (java.util.concurrent.ExecutionException e) {
 			abort(info.getLabel(), String.valueOf(e.getCause()));
+		}
+	}
+
+	/**
+	 * Runs the command and waits for it; Esc (or ImageJ stopping this thread) cancels the command
+	 * itself, which ends at its next batch, instead of leaving it running unseen with a stack trace.
+	 */
+	private static CommandModule runCancelable(CommandInfo info, Map<String, Object> inputs)
+			throws InterruptedException, java.util.concurrent.ExecutionException {
+		org.scijava.module.ModuleService modules = context().service(org.scijava.module.ModuleService.class);
+		CommandModule module = (CommandModule) modules.createModule(info);
+		java.util.concurrent.Future<?> done = modules.run(module, true, inputs);
+		IJ.resetEscape();
+		try {
+			while (true) {
+				try {
+					done.get(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+					return module;
+				} catch (java.util.concurrent.TimeoutException e) {
+					if (IJ.escapePressed()) {
+						module.cancel("Canceled (Esc)");
+						IJ.showStatus(info.getLabel() + ": canceling…");
+					}
+				}
+			}
+		} catch (ThreadDeath stopped) { // ImageJ 1.x stops plugin threads on Esc / abort
+			module.cancel("Canceled");
+			IJ.showStatus(info.getLabel() + ": canceled");
+			return null;
 		}
 	}
 
