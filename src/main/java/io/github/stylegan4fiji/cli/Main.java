@@ -29,6 +29,7 @@ import io.github.stylegan4fiji.sampling.Sampler;
 import io.github.stylegan4fiji.sampling.SeedList;
 import io.github.stylegan4fiji.sampling.Truncation;
 import io.github.stylegan4fiji.train.Trainer;
+import io.github.stylegan4fiji.train.TrainingJob;
 import io.github.stylegan4fiji.train.TrainingListener;
 import io.github.stylegan4fiji.train.TrainingOptions;
 import io.github.stylegan4fiji.train.TrainingStatus;
@@ -120,27 +121,30 @@ public final class Main {
 	}
 
 	static void train(Args a) throws IOException {
-		Path data = a.path("data");
-		Path out = a.path("out");
-		Device device = Devices.parse(a.string("device", "auto"));
-		ImageFolder.Options io = new ImageFolder.Options();
+		TrainingJob job = new TrainingJob();
+		job.data = a.path("data");
+		job.out = a.path("out");
+		job.device = Devices.parse(a.string("device", "auto"));
+		ImageFolder.Options io = job.dataOptions;
 		io.recursive = a.flag("recursive", false);
 		io.skipBad = a.flag("skip-bad", false);
 		io.fit = ImageFolder.Fit.valueOf(a.string("fit", "crop").toUpperCase(Locale.ROOT));
 		io.normalization = a.string("normalization", "auto");
 		io.limit = a.integer("limit", 0);
-		if (a.flag("stream", false)) io.streamCache = out.resolve("dataset-cache.f32");
+		if (a.flag("stream", false)) io.streamCache = job.out.resolve("dataset-cache.f32");
 		String resume = a.string("resume", null);
-		double kimg = a.number("kimg", 200);
+		job.resume = resume == null ? null : java.nio.file.Paths.get(resume);
+		job.totalKimg = a.number("kimg", Double.NaN); // absent: 200 for a new run, the stored length when resuming
+		job.requestedResolution = a.has("resolution") ? a.integer("resolution", 32) : 0;
 
-		StyleGanConfig c = new StyleGanConfig();
+		StyleGanConfig c = job.architecture;
 		c.resolution = a.integer("resolution", 32);
 		c.fmapBase = a.integer("fmap-base", 1024);
 		c.fmapMax = a.integer("fmap-max", 128);
 		c.latentSize = c.dlatentSize = c.mappingFmaps = a.integer("latent", 128);
 		c.mappingLayers = a.integer("mapping-layers", 8);
 
-		TrainingOptions o = TrainingOptions.cpu(kimg, a.number("phase-kimg", 20), a.integer("batch", 16));
+		TrainingOptions o = TrainingOptions.cpu(TrainingJob.DEFAULT_KIMG, a.number("phase-kimg", 20), a.integer("batch", 16));
 		o.lodInitialResolution = a.integer("start-resolution", 8);
 		o.progressive = a.flag("progressive", true);
 		o.r1Gamma = a.number("gamma", 10);
@@ -156,24 +160,9 @@ public final class Main {
 		o.metricsFeatureNetwork = a.string("metrics-network", o.metricsKimg > 0 ? defaultFeatureNetwork().toString() : null);
 		o.metrics = a.string("metrics", o.metrics);
 		o.metricsImages = a.integer("metrics-images", o.metricsImages);
+		job.options = o;
 		a.checkAllUsed();
 
-		c.validate(); // e.g. an unsupported resolution: say so before any image is decoded
-		o.validate();
-		// locked before the data is read: a --stream cache lives in the output folder
-		try (FolderLock lock = FolderLock.acquire(out, "training")) {
-			train(data, out, device, io, resume, kimg, c, o);
-		}
-	}
-
-	private static void train(Path data, Path out, Device device, ImageFolder.Options io, String resume, double kimg,
-			StyleGanConfig c, TrainingOptions o) throws IOException {
-		Dataset ds = ImageFolder.load(data, c.resolution, io, System.out::println);
-		c.channels = ds.channels;
-		c.validate();
-		o.validate();
-		Trainer trainer = resume != null ? Trainer.resume(java.nio.file.Paths.get(resume), ds, out, device, kimg)
-			: Trainer.start(c, o, ds, out, device);
 		AtomicBoolean stop = new AtomicBoolean();
 		java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
 		// Ctrl-C / SIGTERM: finish the step, write the checkpoint, and only then let the JVM exit
@@ -186,10 +175,8 @@ public final class Main {
 			}
 		});
 		Runtime.getRuntime().addShutdownHook(hook);
-		try (Trainer t = trainer) {
-			AtomicFiles.write(out.resolve("training-options.json"),
-				Json.GSON.toJson(t.options()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-			t.run(new TrainingListener() {
+		try {
+			job.run(new TrainingListener() {
 				@Override
 				public void onStatus(TrainingStatus s) {
 					System.out.println(s.line());

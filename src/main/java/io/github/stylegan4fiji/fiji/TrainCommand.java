@@ -1,12 +1,10 @@
 package io.github.stylegan4fiji.fiji;
 
-import ai.djl.Device;
 import io.github.stylegan4fiji.core.Devices;
 import io.github.stylegan4fiji.core.StyleGanConfig;
-import io.github.stylegan4fiji.data.Dataset;
-import io.github.stylegan4fiji.io.FolderLock;
 import io.github.stylegan4fiji.data.ImageFolder;
 import io.github.stylegan4fiji.train.Trainer;
+import io.github.stylegan4fiji.train.TrainingJob;
 import io.github.stylegan4fiji.train.TrainingListener;
 import io.github.stylegan4fiji.train.TrainingOptions;
 import io.github.stylegan4fiji.train.TrainingStatus;
@@ -43,8 +41,9 @@ public class TrainCommand extends ContextCommand {
 	@Parameter(label = "Schedule", choices = {"progressive growing", "fixed resolution"})
 	private String schedule = "progressive growing";
 
-	@Parameter(label = "Length (kimg)", description = "Thousands of real images shown", min = "0.001")
-	private double kimg = 200;
+	@Parameter(label = "Length (kimg)", description = "Thousands of real images shown; 0 = 200 for a new run, the checkpoint's"
+		+ " own length when resuming", min = "0")
+	private double kimg = 0;
 
 	@Parameter(label = "kimg per phase", description = "Progressive growing: images per resolution and per fade-in (official: 600)", min = "0.001")
 	private double phase_kimg = 20;
@@ -98,6 +97,19 @@ public class TrainCommand extends ContextCommand {
 	@Parameter(label = "Device", choices = {"auto", "cpu", "gpu:0", "gpu:1"})
 	private String device = "auto";
 
+	@Parameter(label = "Start resolution", description = "Progressive growing starts here (official: 8)",
+		choices = {"4", "8", "16", "32", "64", "128"})
+	private String start_resolution = "8";
+
+	@Parameter(label = "Mapping layers", description = "Depth of the mapping network z → w (paper: 8)", min = "0", max = "8")
+	private int mapping_layers = 8;
+
+	@Parameter(label = "Learning rate", description = "Adam learning rate of G and D (official: 0.001)", min = "0.00001")
+	private double learning_rate = 0.001;
+
+	@Parameter(label = "Random seed", description = "Seed of the initial weights and of every random draw (same seed, same run)")
+	private int seed = 1000;
+
 	@Parameter(label = "FID every (kimg)", min = "0", description = "FID of G_ema against the training images at snapshots (0 = off)")
 	private double metrics_kimg = 0;
 
@@ -117,52 +129,43 @@ public class TrainCommand extends ContextCommand {
 	@Override
 	public void run() {
 		try {
-			Device dev = Devices.parse(device);
-			StyleGanConfig c = new StyleGanConfig();
+			TrainingJob job = new TrainingJob();
+			job.device = Devices.parse(device);
+			job.data = image_folder == null ? null : image_folder.toPath();
+			job.out = output_folder == null ? null : output_folder.toPath();
+			job.resume = resume_from == null || resume_from.getPath().isEmpty() ? null : resume_from.toPath();
+			job.totalKimg = kimg; // 0: the default, or the checkpoint's length when resuming
+			StyleGanConfig c = job.architecture;
 			c.resolution = Integer.parseInt(resolution);
 			c.fmapBase = fmap_base;
 			c.fmapMax = fmap_max;
 			c.latentSize = c.dlatentSize = c.mappingFmaps = latent;
-			TrainingOptions o = TrainingOptions.cpu(kimg, phase_kimg, batch);
+			c.mappingLayers = mapping_layers;
+			TrainingOptions o = TrainingOptions.cpu(TrainingJob.DEFAULT_KIMG, phase_kimg, batch);
 			o.progressive = schedule.startsWith("progressive");
+			o.lodInitialResolution = Integer.parseInt(start_resolution);
 			o.r1Gamma = gamma;
 			o.loss = loss;
 			o.mixingProb = mixing;
 			o.mirror = mirror;
+			o.lrBase = learning_rate;
+			o.seed = seed;
 			o.snapshotKimg = snapshot_kimg;
 			o.metricsKimg = metrics_kimg;
 			o.metricsFeatureNetwork = metrics_network == null || metrics_network.getPath().isEmpty() ? null : metrics_network.getPath();
-			o.validate();
-			ImageFolder.Options io = new ImageFolder.Options();
+			job.options = o;
+			ImageFolder.Options io = job.dataOptions;
 			io.fit = ImageFolder.Fit.valueOf(fit.toUpperCase(Locale.ROOT));
 			io.normalization = normalization;
 			io.recursive = recursive;
 			io.skipBad = skip_bad;
-			if (stream_from_disk && output_folder != null) io.streamCache = output_folder.toPath().resolve("dataset-cache.f32");
-			if (image_folder == null || output_folder == null) throw new IllegalArgumentException("choose an image folder and an output folder");
-			c.validate(); // before any image is decoded
-			// locked before the data is read (a streamed cache lives in the output folder); the trainer re-enters it
-			try (FolderLock lock = FolderLock.acquire(output_folder.toPath(), "training")) {
-				train(c, o, io, dev);
-			}
-		} catch (IllegalArgumentException | IOException e) {
-			log.error(e.getMessage());
-			cancel(e.getMessage());
-		}
-	}
+			if (stream_from_disk && job.out != null) io.streamCache = job.out.resolve("dataset-cache.f32");
 
-	private void train(StyleGanConfig c, TrainingOptions o, ImageFolder.Options io, Device dev) throws IOException {
-		{
-			Dataset data = ImageFolder.load(image_folder.toPath(), c.resolution, io, log::info);
-			c.channels = data.channels;
-			c.validate();
-			Path out = output_folder.toPath();
-			boolean resume = resume_from != null && !resume_from.getPath().isEmpty();
-			TrainingMonitor monitor = java.awt.GraphicsEnvironment.isHeadless() ? null : new TrainingMonitor("Train StyleGAN: " + out);
+			TrainingMonitor monitor = java.awt.GraphicsEnvironment.isHeadless() ? null : new TrainingMonitor("Train StyleGAN: " + job.out);
 			String[] last = {"training ended"};
 			ij.IJ.resetEscape();
-			try (Trainer t = resume ? Trainer.resume(resume_from.toPath(), data, out, dev, kimg) : Trainer.start(c, o, data, out, dev)) {
-				t.run(new TrainingListener() {
+			try {
+				job.run(new TrainingListener() {
 					@Override
 					public void onStatus(TrainingStatus s) {
 						if (monitor != null) monitor.onStatus(s);
@@ -189,7 +192,10 @@ public class TrainCommand extends ContextCommand {
 			} finally {
 				if (monitor != null) monitor.finished(last[0]); // stays open with its plot until closed
 			}
-			model_file = out.resolve(Trainer.CHECKPOINT).toFile();
+			model_file = job.out.resolve(Trainer.CHECKPOINT).toFile();
+		} catch (IllegalArgumentException | IOException e) {
+			log.error(e.getMessage());
+			cancel(e.getMessage());
 		}
 	}
 }
