@@ -39,6 +39,14 @@ public class GenerateImagesCommand extends StyleGanCommand {
 	}
 
 	@Override
+	protected String[] imageLabels() {
+		long[] list = SeedList.parse(seeds);
+		String[] l = new String[list.length];
+		for (int i = 0; i < l.length; i++) l[i] = "seed " + list[i];
+		return l;
+	}
+
+	@Override
 	protected String title() {
 		return "StyleGAN seeds " + seeds + " psi " + psi;
 	}

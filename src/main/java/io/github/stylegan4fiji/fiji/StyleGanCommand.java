@@ -14,6 +14,7 @@ import org.scijava.app.StatusService;
 import org.scijava.command.ContextCommand;
 import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
 
 import java.io.File;
 import java.io.IOException;
@@ -66,6 +67,49 @@ public abstract class StyleGanCommand extends ContextCommand {
 		return ImageFiles.montage(img, cols, 1, title() + " (montage)");
 	}
 
+	/** A label per output image (e.g. "seed 42"), or null; shown in ImageJ and saved as slice labels. */
+	protected String[] imageLabels() {
+		return null;
+	}
+
+	private void label(ImagePlus imp, int n) {
+		String[] labels = imageLabels();
+		if (labels == null || labels.length != n) return;
+		int channels = imp.getStackSize() / n;
+		for (int i = 0; i < n; i++)
+			for (int c = 0; c < channels; c++)
+				imp.getStack().setSliceLabel(labels[i] + (channels > 1 ? " c" + (c + 1) : ""), i * channels + c + 1);
+	}
+
+	/**
+	 * The reproducibility record: the macro call that makes these images again (every parameter of
+	 * this command), the model's identity and training progress, and the engine that ran.
+	 */
+	String record(io.github.stylegan4fiji.core.StyleGanModel m, Sampler s) {
+		StringBuilder call = new StringBuilder();
+		for (Class<?> c = getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
+			for (java.lang.reflect.Field f : c.getDeclaredFields()) {
+				Parameter p = f.getAnnotation(Parameter.class);
+				if (p == null || p.type() != ItemIO.INPUT || org.scijava.service.Service.class.isAssignableFrom(f.getType())) continue;
+				try {
+					f.setAccessible(true);
+					Object v = f.get(this);
+					if (v == null) continue;
+					String text = v instanceof File ? ((File) v).getAbsolutePath() : String.valueOf(v);
+					call.append(call.length() == 0 ? "" : " ").append(f.getName()).append('=')
+						.append(text.matches("[^\\s\\[\\]]+") ? text : "[" + text + "]");
+				} catch (IllegalAccessException e) {
+					// not recorded
+				}
+			}
+		}
+		Plugin plugin = getClass().getAnnotation(Plugin.class);
+		String label = plugin == null ? getClass().getSimpleName() : plugin.label();
+		return String.format(java.util.Locale.ROOT, "StyleGAN for Fiji%nmacro=run(\"%s\", \"%s\");%nmodel=%s%nmodel_kimg=%.1f%n"
+			+ "graph_version=%d%nengine=%s%n", label, call, model.getAbsolutePath(), m.progress.kimg, m.config.graphVersion,
+			s.describeDevice());
+	}
+
 	/** The title of the outputs. */
 	protected abstract String title();
 
@@ -86,6 +130,8 @@ public abstract class StyleGanCommand extends ContextCommand {
 				Images img = render(s);
 				images = ImageConversion.toImg(img, m.dataRange, output_type);
 				image = ImageConversion.toImagePlus(img, m.dataRange, output_type, title());
+				label(image, img.n);
+				image.setProperty("Info", record(m, s)); // saved in the TIFF: how to make these images again
 				if (montage) montage_image = makeMontage(s, img);
 				status.showStatus(title() + ": done");
 			}

@@ -54,6 +54,15 @@ public class StyleMixingCommand extends StyleGanCommand {
 		return s.styleMix(rows, cols, range, t, n);
 	}
 
+	@Override
+	protected String[] imageLabels() {
+		long[] rows = SeedList.parse(row_seeds), cols = SeedList.parse(column_seeds);
+		String[] l = new String[rows.length * cols.length];
+		for (int r = 0; r < rows.length; r++)
+			for (int c = 0; c < cols.length; c++) l[r * cols.length + c] = "seed " + rows[r] + " + " + layers + " of seed " + cols[c];
+		return l;
+	}
+
 	/** Figure 3 layout: blank corner, column sources along the top, row sources down the left. */
 	@Override
 	protected ImagePlus makeMontage(Sampler s, Images grid) {

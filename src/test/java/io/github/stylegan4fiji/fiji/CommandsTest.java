@@ -135,6 +135,25 @@ class CommandsTest {
 	}
 
 	@Test
+	void imagesCarryTheirSeedAndTheMacroThatMakesThemAgain() throws Exception {
+		CommandModule m = run(GenerateImagesCommand.class, "model", model, "seeds", "3-4", "psi", 0.5, "device", "cpu");
+		ImagePlus imp = (ImagePlus) m.getOutput("image");
+		assertEquals("seed 3 c1", imp.getStack().getSliceLabel(1));
+		assertEquals("seed 4 c2", imp.getStack().getSliceLabel(4));
+		String info = (String) imp.getProperty("Info");
+		assertTrue(info.contains("macro=run(\"Generate Images\", \"") && info.contains("seeds=3-4") && info.contains("psi=0.5")
+			&& info.contains("model=[" + model.getAbsolutePath() + "]") || info.contains("model=" + model.getAbsolutePath()), info);
+		// the record is a working macro call: replaying it gives the same pixels
+		String prefix = "run(\"Generate Images\", \"";
+		String call = info.substring(info.indexOf(prefix) + prefix.length(), info.indexOf("\");"));
+		CommandModule again = run(GenerateImagesCommand.class, "model", model, "seeds", ij.Macro.getValue(call, "seeds", null),
+			"psi", Double.parseDouble(ij.Macro.getValue(call, "psi", null)), "cutoff", Integer.parseInt(ij.Macro.getValue(call, "cutoff", null)),
+			"noise", ij.Macro.getValue(call, "noise", null), "device", "cpu");
+		assertFalse(again.isCanceled(), again.getCancelReason() + " / " + call);
+		assertArrayEquals((byte[]) imp.getStack().getPixels(3), (byte[]) ((ImagePlus) again.getOutput("image")).getStack().getPixels(3));
+	}
+
+	@Test
 	void commandsAreFoundUnderPluginsStyleGan() {
 		for (Class<? extends Command> c : ALL) {
 			assertNotNull(commands.getCommand(c), c.getSimpleName());
