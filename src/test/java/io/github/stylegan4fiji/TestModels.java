@@ -6,7 +6,7 @@ import io.github.stylegan4fiji.core.DataRange;
 import io.github.stylegan4fiji.core.Params;
 import io.github.stylegan4fiji.core.StyleGanConfig;
 import io.github.stylegan4fiji.core.StyleGanModel;
-import io.github.stylegan4fiji.sampling.NumpyRandom;
+import io.github.stylegan4fiji.core.NumpyRandom;
 
 /** Small models for tests, with the zero-initialised parts (noise strengths, w_avg) made non-trivial. */
 public final class TestModels {

@@ -15,7 +15,7 @@ import io.github.stylegan4fiji.metrics.FeatureStats;
 import io.github.stylegan4fiji.metrics.FrechetDistance;
 import io.github.stylegan4fiji.metrics.MetricProgress;
 import io.github.stylegan4fiji.metrics.Metrics;
-import io.github.stylegan4fiji.sampling.NumpyRandom;
+import io.github.stylegan4fiji.core.NumpyRandom;
 import io.github.stylegan4fiji.sampling.Sampler;
 import io.github.stylegan4fiji.sampling.Truncation;
 

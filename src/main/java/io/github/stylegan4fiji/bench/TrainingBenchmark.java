@@ -9,7 +9,7 @@ import io.github.stylegan4fiji.core.Flops;
 import io.github.stylegan4fiji.core.ProcessMemory;
 import io.github.stylegan4fiji.core.StyleGanConfig;
 import io.github.stylegan4fiji.data.Dataset;
-import io.github.stylegan4fiji.sampling.NumpyRandom;
+import io.github.stylegan4fiji.core.NumpyRandom;
 import io.github.stylegan4fiji.train.Trainer;
 import io.github.stylegan4fiji.train.TrainingOptions;
 

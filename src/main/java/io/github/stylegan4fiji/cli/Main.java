@@ -373,7 +373,7 @@ public final class Main {
 		Args a = new Args(argv, 2);
 		String arg = a.string("arg", "");
 		a.checkAllUsed();
-		String result = io.github.stylegan4fiji.fiji.MacroRunner.run(java.nio.file.Paths.get(argv[1]), arg);
+		String result = io.github.stylegan4fiji.fiji.ij1.MacroRunner.run(java.nio.file.Paths.get(argv[1]), arg);
 		if (result != null && !result.isEmpty()) System.out.println(result);
 		System.exit(0); // ImageJ may leave non-daemon threads behind
 	}

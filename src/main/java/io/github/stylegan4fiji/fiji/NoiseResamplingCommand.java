@@ -3,7 +3,7 @@ package io.github.stylegan4fiji.fiji;
 import ij.ImagePlus;
 import io.github.stylegan4fiji.sampling.Images;
 import io.github.stylegan4fiji.sampling.LayerRange;
-import io.github.stylegan4fiji.sampling.NumpyRandom;
+import io.github.stylegan4fiji.core.NumpyRandom;
 import io.github.stylegan4fiji.sampling.Sampler;
 import io.github.stylegan4fiji.sampling.Truncation;
 import org.scijava.ItemIO;

@@ -68,6 +68,11 @@ public final class ImageFiles {
 		return imp;
 	}
 
+	/** A montage of the images ({@link #montage}) written as a PNG, for callers that need no ImageJ types. */
+	public static void saveMontagePng(Images img, int cols, int gap, String title, Path file) throws IOException {
+		savePng(montage(img, cols, gap, title), file);
+	}
+
 	/** Writes a PNG atomically (complete or absent, see {@link AtomicFiles}). */
 	public static void savePng(ImagePlus imp, Path file) throws IOException {
 		AtomicFiles.write(file, tmp -> {

@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import io.github.stylegan4fiji.sampling.NumpyRandom;
+import io.github.stylegan4fiji.core.NumpyRandom;
 
 /**
  * Kernel Inception Distance as the official {@code kernel_inception_distance.py}: the unbiased

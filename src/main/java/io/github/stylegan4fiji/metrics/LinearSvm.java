@@ -1,6 +1,6 @@
 package io.github.stylegan4fiji.metrics;
 
-import io.github.stylegan4fiji.sampling.NumpyRandom;
+import io.github.stylegan4fiji.core.NumpyRandom;
 
 /**
  * A linear support vector machine with squared hinge loss and L2 penalty, bias included as a

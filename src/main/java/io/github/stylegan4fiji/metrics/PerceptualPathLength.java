@@ -7,7 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import io.github.stylegan4fiji.sampling.Images;
 import io.github.stylegan4fiji.sampling.Latents;
 import io.github.stylegan4fiji.sampling.NoiseSpec;
-import io.github.stylegan4fiji.sampling.NumpyRandom;
+import io.github.stylegan4fiji.core.NumpyRandom;
 import io.github.stylegan4fiji.sampling.Sampler;
 import io.github.stylegan4fiji.sampling.Truncation;
 

@@ -1,5 +1,7 @@
 package io.github.stylegan4fiji.sampling;
 
+import io.github.stylegan4fiji.core.NumpyRandom;
+
 /** Latent vectors on the host: z from seeds, and the two interpolations of the paper. */
 public final class Latents {
 

@@ -1,5 +1,6 @@
 package io.github.stylegan4fiji.sampling;
 
+import io.github.stylegan4fiji.core.NumpyRandom;
 import io.github.stylegan4fiji.core.HostArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

@@ -29,11 +29,12 @@ import io.github.stylegan4fiji.io.ModelFile;
 import io.github.stylegan4fiji.io.ModelFormatException;
 import io.github.stylegan4fiji.io.SafeTensors;
 import io.github.stylegan4fiji.metrics.CnnFeatureNetwork;
+import io.github.stylegan4fiji.optim.Adam;
 import io.github.stylegan4fiji.metrics.FeatureStats;
 import io.github.stylegan4fiji.metrics.MetricProgress;
 import io.github.stylegan4fiji.metrics.Metrics;
 import io.github.stylegan4fiji.sampling.Images;
-import io.github.stylegan4fiji.sampling.NumpyRandom;
+import io.github.stylegan4fiji.core.NumpyRandom;
 import io.github.stylegan4fiji.sampling.Sampler;
 import io.github.stylegan4fiji.sampling.SeedList;
 
@@ -630,7 +631,7 @@ public final class Trainer implements AutoCloseable {
 		Images grid = sampleGrid();
 		int cols = (int) Math.ceil(Math.sqrt(grid.n));
 		Path png = outDir.resolve("grids").resolve("grid-" + tag + "kimg.png");
-		ImageFiles.savePng(ImageFiles.montage(grid, cols, 1, "grid " + tag), png);
+		ImageFiles.saveMontagePng(grid, cols, 1, "grid " + tag, png);
 		listener.onSnapshot(snap, png, status);
 		listener.onLog("Snapshot " + snap.getFileName() + " and " + png.getFileName());
 		if (opts.metricsKimg > 0) {

@@ -228,7 +228,7 @@ class CommandsTest {
 	void trainThenSampleThroughCommands() throws Exception {
 		Path data = dir.resolve("e2e-images");
 		Files.createDirectories(data);
-		io.github.stylegan4fiji.sampling.NumpyRandom r = new io.github.stylegan4fiji.sampling.NumpyRandom(9);
+		io.github.stylegan4fiji.core.NumpyRandom r = new io.github.stylegan4fiji.core.NumpyRandom(9);
 		for (int i = 0; i < 16; i++) {
 			short[] px = new short[12 * 10]; // 16-bit, non-square: cropped to 8×8
 			for (int j = 0; j < px.length; j++) px[j] = (short) (1000 + r.nextInt(3000));

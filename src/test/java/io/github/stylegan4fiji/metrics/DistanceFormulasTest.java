@@ -2,7 +2,7 @@ package io.github.stylegan4fiji.metrics;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
-import io.github.stylegan4fiji.sampling.NumpyRandom;
+import io.github.stylegan4fiji.core.NumpyRandom;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.*;

@@ -8,7 +8,7 @@ import io.github.stylegan4fiji.core.DataRange;
 import io.github.stylegan4fiji.data.Dataset;
 import io.github.stylegan4fiji.data.LabelledImages;
 import io.github.stylegan4fiji.io.ModelFormatException;
-import io.github.stylegan4fiji.sampling.NumpyRandom;
+import io.github.stylegan4fiji.core.NumpyRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

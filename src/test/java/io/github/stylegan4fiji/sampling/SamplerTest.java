@@ -1,5 +1,6 @@
 package io.github.stylegan4fiji.sampling;
 
+import io.github.stylegan4fiji.core.NumpyRandom;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;

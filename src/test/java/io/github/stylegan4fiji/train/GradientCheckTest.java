@@ -16,7 +16,7 @@ import io.github.stylegan4fiji.core.NoiseSource;
 import io.github.stylegan4fiji.core.Params;
 import io.github.stylegan4fiji.core.StyleGanConfig;
 import io.github.stylegan4fiji.core.StyleGanModel;
-import io.github.stylegan4fiji.sampling.NumpyRandom;
+import io.github.stylegan4fiji.core.NumpyRandom;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.github.stylegan4fiji.fiji;
+package io.github.stylegan4fiji.fiji.ij1;
 
 import ij.Menus;
 import ij.macro.Interpreter;
@@ -69,10 +69,10 @@ public final class MacroRunner {
 		String text = new String(Files.readAllBytes(macro), StandardCharsets.UTF_8);
 		Interpreter.batchMode = true;
 		Interpreter interp = new Interpreter();
-		io.github.stylegan4fiji.fiji.ij1.CommandShim.takeLastFailure();
+		CommandShim.takeLastFailure();
 		String result = interp.run(text, argument == null ? "" : argument);
 		if (interp.wasError()) throw new IOException("macro " + macro + " failed: " + interp.getErrorMessage());
-		String failure = io.github.stylegan4fiji.fiji.ij1.CommandShim.takeLastFailure();
+		String failure = CommandShim.takeLastFailure();
 		if (failure != null) throw new IOException("macro " + macro + " stopped: " + failure); // non-zero exit headless
 		return result;
 	}

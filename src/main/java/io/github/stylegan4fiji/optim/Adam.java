@@ -1,4 +1,4 @@
-package io.github.stylegan4fiji.train;
+package io.github.stylegan4fiji.optim;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -32,7 +32,7 @@ public final class Adam implements AutoCloseable {
 		this.eps = eps;
 	}
 
-	long steps() {
+	public long steps() {
 		return t;
 	}
 
@@ -66,7 +66,7 @@ public final class Adam implements AutoCloseable {
 	}
 
 	/** Forgets all moments (the official code does this when a new resolution starts). */
-	void reset() {
+	public void reset() {
 		m.values().forEach(NDArray::close);
 		v.values().forEach(NDArray::close);
 		m.clear();
@@ -74,14 +74,14 @@ public final class Adam implements AutoCloseable {
 		t = 0;
 	}
 
-	Map<String, SafeTensors.Tensor> state() {
+	public Map<String, SafeTensors.Tensor> state() {
 		Map<String, SafeTensors.Tensor> s = new LinkedHashMap<>();
 		v.forEach((k, a) -> s.put(k + "/v", new SafeTensors.Tensor(a.getShape().getShape(), a.toFloatArray())));
 		m.forEach((k, a) -> s.put(k + "/m", new SafeTensors.Tensor(a.getShape().getShape(), a.toFloatArray())));
 		return s;
 	}
 
-	void load(Map<String, SafeTensors.Tensor> state, long steps) {
+	public void load(Map<String, SafeTensors.Tensor> state, long steps) {
 		reset();
 		state.forEach((k, tensor) -> {
 			NDArray a = persistent(io.github.stylegan4fiji.core.HostArrays.upload(manager, tensor.data, new Shape(tensor.shape)));

@@ -1,4 +1,4 @@
-package io.github.stylegan4fiji.sampling;
+package io.github.stylegan4fiji.core;
 
 /**
  * NumPy's legacy {@code RandomState}: the MT19937 generator seeded like {@code RandomState(seed)}
