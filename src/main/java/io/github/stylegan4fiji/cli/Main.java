@@ -405,23 +405,13 @@ public final class Main {
 		Path log = a.path("log");
 		Path out = a.path("out");
 		a.checkAllUsed();
-		org.jfree.data.xy.XYSeries g = new org.jfree.data.xy.XYSeries("G loss"), d = new org.jfree.data.xy.XYSeries("D loss"),
-			r1 = new org.jfree.data.xy.XYSeries("R1 (mean |grad|^2)");
+		io.github.stylegan4fiji.fiji.LossChart chart = new io.github.stylegan4fiji.fiji.LossChart("Training losses: "
+			+ log.toAbsolutePath().getParent().getFileName(), true);
 		for (String line : Files.readAllLines(log)) {
-			if (line.trim().isEmpty()) continue;
-			TrainingStatus s = Json.GSON.fromJson(line, TrainingStatus.class);
-			if (Double.isFinite(s.lossG)) g.add(s.kimg, s.lossG);
-			if (Double.isFinite(s.lossD)) d.add(s.kimg, s.lossD);
-			if (Double.isFinite(s.r1)) r1.add(s.kimg, s.r1);
+			if (!line.trim().isEmpty()) chart.add(Json.GSON.fromJson(line, TrainingStatus.class));
 		}
-		org.jfree.data.xy.XYSeriesCollection data = new org.jfree.data.xy.XYSeriesCollection();
-		data.addSeries(g);
-		data.addSeries(d);
-		data.addSeries(r1);
-		org.jfree.chart.JFreeChart chart = org.jfree.chart.ChartFactory.createXYLineChart("Training losses: " + log.getParent().getFileName(),
-			"kimg", "loss", data, org.jfree.chart.plot.PlotOrientation.VERTICAL, true, false, false);
-		org.jfree.chart.ChartUtils.saveChartAsPNG(out.toFile(), chart, 900, 450);
-		System.out.println("Wrote " + out + " (" + g.getItemCount() + " points)");
+		AtomicFiles.write(out, tmp -> org.jfree.chart.ChartUtils.saveChartAsPNG(tmp.toFile(), chart.chart, 900, 450));
+		System.out.println("Wrote " + out + " (" + chart.points() + " points)");
 	}
 
 	/** Metric values over kimg from JSON lines written by `metrics --jsonl`, training or evaluate-snapshots. */

@@ -30,10 +30,6 @@ public final class Generator {
 		return config;
 	}
 
-	public SynthesisNetwork synthesis() {
-		return synthesis;
-	}
-
 	public List<ParamSpec> parameters() {
 		List<ParamSpec> specs = new ArrayList<>();
 		specs.add(new ParamSpec(DLATENT_AVG, new long[] {config.dlatentSize}, ParamSpec.Init.ZEROS, 0, false));

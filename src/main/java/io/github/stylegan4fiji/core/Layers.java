@@ -277,12 +277,6 @@ public final class Layers {
 			m.zeros(hw, x.getDataType(), x.getDevice()), EPS).singletonOrThrow();
 	}
 
-	/** Instance norm written out op by op; the reference the fused form is tested against. */
-	public static NDArray instanceNormReference(NDArray x) {
-		NDArray centred = x.sub(meanHw(x));
-		return centred.div(meanHw(centred.square()).add(EPS).sqrt());
-	}
-
 	/** Mean over H and W, kept as [N, C, 1, 1] (DJL's PyTorch engine reduces one axis at a time). */
 	static NDArray meanHw(NDArray x) {
 		Shape s = x.getShape();

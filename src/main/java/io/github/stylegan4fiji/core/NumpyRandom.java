@@ -98,4 +98,17 @@ public final class NumpyRandom {
 		} while (r >= limit);
 		return (int) (r % bound);
 	}
+
+	/** A random permutation of 0 … n−1 (Fisher–Yates from the end, drawing with {@link #nextInt}). */
+	public int[] permutation(int n) {
+		int[] p = new int[n];
+		for (int i = 0; i < n; i++) p[i] = i;
+		for (int i = n - 1; i > 0; i--) {
+			int j = nextInt(i + 1);
+			int t = p[i];
+			p[i] = p[j];
+			p[j] = t;
+		}
+		return p;
+	}
 }

@@ -110,12 +110,6 @@ public final class Params implements AutoCloseable {
 		return a.toFloatArray();
 	}
 
-	public long parameterCount() {
-		long n = 0;
-		for (NDArray a : tensors.values()) n += a.size();
-		return n;
-	}
-
 	@Override
 	public void close() {
 		manager.close();

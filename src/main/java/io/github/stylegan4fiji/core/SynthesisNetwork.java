@@ -137,9 +137,4 @@ public final class SynthesisNetwork {
 		observer.accept(layer, x);
 		return x;
 	}
-
-	/** Shape of the image this network renders for a batch. */
-	public Shape outputShape(int batch) {
-		return new Shape(batch, c.channels, c.resolution, c.resolution);
-	}
 }

@@ -245,8 +245,8 @@ public final class ImageFolder {
 	}
 
 	/** [−1, 1] value of a raw intensity under a range, clamped. */
-	private static float normalize(float v, DataRange range, double scale) {
-		return (float) Math.max(-1, Math.min(1, (v - range.low) * scale - 1));
+	private static float normalize(float v, DataRange range) {
+		return (float) Math.max(-1, Math.min(1, range.toModel(v)));
 	}
 
 	/** Where fitted pages go until the intensity range is known. */
@@ -281,10 +281,9 @@ public final class ImageFolder {
 		public PixelStore finish(DataRange range) {
 			int per = pages.get(0).length;
 			float[] pixels = new float[Math.multiplyExact(pages.size(), per)];
-			double scale = 2 / (range.high - range.low);
 			for (int i = 0; i < pages.size(); i++) {
 				float[] img = pages.get(i);
-				for (int j = 0; j < per; j++) pixels[i * per + j] = normalize(img[j], range, scale);
+				for (int j = 0; j < per; j++) pixels[i * per + j] = normalize(img[j], range);
 			}
 			return PixelStore.of(pixels);
 		}
@@ -317,7 +316,6 @@ public final class ImageFolder {
 
 		@Override
 		public PixelStore finish(DataRange range) throws IOException {
-			double scale = 2 / (range.high - range.low);
 			java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(1 << 20).order(java.nio.ByteOrder.LITTLE_ENDIAN);
 			for (long pos = 0; pos < channel.size(); pos += b.capacity()) {
 				b.clear();
@@ -325,7 +323,7 @@ public final class ImageFolder {
 				while (b.hasRemaining()) if (channel.read(b, pos + b.position()) < 0) break;
 				b.flip();
 				java.nio.FloatBuffer f = b.asFloatBuffer();
-				for (int i = 0; i < f.limit(); i++) f.put(i, normalize(f.get(i), range, scale));
+				for (int i = 0; i < f.limit(); i++) f.put(i, normalize(f.get(i), range));
 				b.rewind();
 				while (b.hasRemaining()) channel.write(b, pos + b.position());
 			}

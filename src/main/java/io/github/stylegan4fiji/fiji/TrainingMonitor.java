@@ -4,12 +4,7 @@ import ij.IJ;
 import ij.ImagePlus;
 import io.github.stylegan4fiji.train.TrainingListener;
 import io.github.stylegan4fiji.train.TrainingStatus;
-import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartPanel;
-import org.jfree.chart.JFreeChart;
-import org.jfree.chart.plot.PlotOrientation;
-import org.jfree.data.xy.XYSeries;
-import org.jfree.data.xy.XYSeriesCollection;
 
 import javax.swing.ImageIcon;
 import javax.swing.JButton;
@@ -30,8 +25,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class TrainingMonitor implements TrainingListener {
 
-	private final XYSeries lossG = new XYSeries("G loss");
-	private final XYSeries lossD = new XYSeries("D loss");
+	private final LossChart losses;
 	private final JLabel grid = new JLabel("sample grid after the first snapshot", JLabel.CENTER);
 	private final JLabel line = new JLabel(" ");
 	private final AtomicBoolean stop = new AtomicBoolean();
@@ -39,10 +33,7 @@ final class TrainingMonitor implements TrainingListener {
 	private final JButton stopButton = new JButton("Stop (save checkpoint)");
 
 	TrainingMonitor(String title) {
-		XYSeriesCollection data = new XYSeriesCollection();
-		data.addSeries(lossG);
-		data.addSeries(lossD);
-		JFreeChart chart = ChartFactory.createXYLineChart(title, "kimg", "loss", data, PlotOrientation.VERTICAL, true, false, false);
+		losses = new LossChart(title, false);
 		stopButton.addActionListener(e -> {
 			stop.set(true);
 			stopButton.setEnabled(false);
@@ -53,7 +44,7 @@ final class TrainingMonitor implements TrainingListener {
 		south.add(stopButton, BorderLayout.EAST);
 		frame = new JFrame(title);
 		frame.setLayout(new BorderLayout());
-		frame.add(new ChartPanel(chart), BorderLayout.CENTER);
+		frame.add(new ChartPanel(losses.chart), BorderLayout.CENTER);
 		frame.add(grid, BorderLayout.EAST);
 		frame.add(south, BorderLayout.SOUTH);
 		frame.setSize(900, 420);
@@ -75,8 +66,7 @@ final class TrainingMonitor implements TrainingListener {
 	@Override
 	public void onStatus(TrainingStatus s) {
 		SwingUtilities.invokeLater(() -> {
-			if (Double.isFinite(s.lossG)) lossG.add(s.kimg, s.lossG);
-			if (Double.isFinite(s.lossD)) lossD.add(s.kimg, s.lossD);
+			losses.add(s);
 			line.setText(String.format(Locale.ROOT, "%.1f / %.0f kimg · %d² · %.1f img/s · ETA %s", s.kimg, s.totalKimg,
 				s.resolution, s.imagesPerSec, TrainingStatus.formatDuration(s.etaSeconds)));
 		});

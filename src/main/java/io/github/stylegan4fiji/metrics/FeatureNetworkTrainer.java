@@ -119,14 +119,6 @@ public final class FeatureNetworkTrainer {
 	}
 
 	static int[] permutation(int n, NumpyRandom rng) {
-		int[] p = new int[n];
-		for (int i = 0; i < n; i++) p[i] = i;
-		for (int i = n - 1; i > 0; i--) {
-			int j = rng.nextInt(i + 1);
-			int t = p[i];
-			p[i] = p[j];
-			p[j] = t;
-		}
-		return p;
+		return rng.permutation(n);
 	}
 }

@@ -112,8 +112,6 @@ public final class Trainer implements AutoCloseable {
 	private long lastMetricsInterval = -1;
 	private int[] permutation;
 	private double lastLossG, lastLossD;
-	/** Tests: make the losses of this step NaN once, to exercise the roll-back. */
-	long injectDivergenceAtStep = -1;
 
 	private Trainer(StyleGanModel model, Dataset data, Path outDir, State state, FolderLock lock) {
 		this.model = model;
@@ -333,16 +331,7 @@ public final class Trainer implements AutoCloseable {
 	}
 
 	private int[] permutation(int epoch) {
-		int[] p = new int[data.count];
-		for (int i = 0; i < p.length; i++) p[i] = i;
-		NumpyRandom r = new NumpyRandom(mix(opts.seed, 1_000_000L + epoch) & 0xFFFFFFFFL);
-		for (int i = p.length - 1; i > 0; i--) {
-			int j = r.nextInt(i + 1);
-			int t = p[i];
-			p[i] = p[j];
-			p[j] = t;
-		}
-		return p;
+		return new NumpyRandom(mix(opts.seed, 1_000_000L + epoch) & 0xFFFFFFFFL).permutation(data.count);
 	}
 
 	/** The next {@code n} real images (host, model range), in the run's data order, maybe mirrored. */
@@ -584,10 +573,6 @@ public final class Trainer implements AutoCloseable {
 				long t0 = System.nanoTime();
 				step();
 				state.trainingSeconds += (System.nanoTime() - t0) / 1e9;
-				if (state.step - 1 == injectDivergenceAtStep) {
-					injectDivergenceAtStep = -1;
-					lastLossG = Double.NaN;
-				}
 				if (!Double.isFinite(lastLossD) || !Double.isFinite(lastLossG)) {
 					// never write these weights: they would overwrite the last good checkpoint with NaNs
 					String where = String.format(Locale.ROOT, "Training diverged at %.2f kimg (loss G %s, D %s)", kimg(), lastLossG, lastLossD);

@@ -81,7 +81,8 @@ class LayersTest {
 		float[] style = randn(2, n * 2 * c);
 		NDArray xa = m.create(x, new Shape(n, c, h, w));
 		float[] fused = Layers.instanceNorm(xa).toFloatArray();
-		float[] ref = Layers.instanceNormReference(xa).toFloatArray();
+		NDArray centred = xa.sub(Layers.meanHw(xa)); // op by op, the formula the fused form must equal
+		float[] ref = centred.div(Layers.meanHw(centred.square()).add(1e-8f).sqrt()).toFloatArray();
 		float[] ada = Layers.styleMod(Layers.instanceNorm(xa), m.create(style, new Shape(n, 2 * c))).toFloatArray();
 		for (int b = 0; b < n; b++) {
 			for (int ch = 0; ch < c; ch++) {

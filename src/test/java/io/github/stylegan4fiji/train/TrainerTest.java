@@ -193,8 +193,8 @@ class TrainerTest {
 			}
 		};
 		try (Trainer t = Trainer.start(tinyArch(8), o, data, out, Device.cpu())) {
-			t.injectDivergenceAtStep = 7; // losses NaN after the 8th step
-			TrainingStatus s = t.run(listener, () -> false);
+			TrainingStatus s = t.run(listener, poisonOnceAfterStep(t, 7)); // D's weights NaN before the 8th step
+			assertTrue(poisoned[0], "the fault was injected");
 			assertTrue(s.kimg >= 0.06);
 			assertTrue(Double.isFinite(s.lossG) && Double.isFinite(s.lossD));
 			assertEquals(15, t.steps());
@@ -210,13 +210,33 @@ class TrainerTest {
 		o.maxRollbacks = 0;
 		Path out2 = dir.resolve("diverging-stop");
 		try (Trainer t = Trainer.start(tinyArch(8), o, data, out2, Device.cpu())) {
-			t.injectDivergenceAtStep = 7;
-			IOException e = assertThrows(IOException.class, () -> t.run(TrainingListener.NONE, () -> false));
+			IOException e = assertThrows(IOException.class, () -> t.run(TrainingListener.NONE, poisonOnceAfterStep(t, 7)));
 			assertTrue(e.getMessage().contains("diverged"), e.getMessage());
 		}
 		try (Trainer r = Trainer.resume(out2.resolve(Trainer.CHECKPOINT), data, out2, Device.cpu(), 0)) {
 			assertEquals(5, r.steps());
 		}
+	}
+
+	private final boolean[] poisoned = {false};
+
+	/**
+	 * Fault injection from outside the trainer: the cancel check runs between steps, so it can
+	 * overwrite D's weights with NaN once, before step {@code after} + 1 (the losses then diverge).
+	 */
+	private java.util.function.BooleanSupplier poisonOnceAfterStep(Trainer t, long after) {
+		poisoned[0] = false;
+		return () -> {
+			if (!poisoned[0] && t.steps() == after) {
+				poisoned[0] = true;
+				for (String n : t.model().d().names()) {
+					float[] nan = new float[(int) t.model().d().get(n).size()];
+					java.util.Arrays.fill(nan, Float.NaN);
+					t.model().d().get(n).set(nan);
+				}
+			}
+			return false;
+		};
 	}
 
 	@Test
