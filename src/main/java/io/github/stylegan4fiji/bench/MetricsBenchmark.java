@@ -6,16 +6,16 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonObject;
 import io.github.stylegan4fiji.core.Devices;
+import io.github.stylegan4fiji.core.NumpyRandom;
 import io.github.stylegan4fiji.core.ProcessMemory;
+import io.github.stylegan4fiji.core.Progress;
 import io.github.stylegan4fiji.core.StyleGanModel;
 import io.github.stylegan4fiji.data.FashionMnist;
 import io.github.stylegan4fiji.io.ModelFile;
 import io.github.stylegan4fiji.metrics.CnnFeatureNetwork;
 import io.github.stylegan4fiji.metrics.FeatureStats;
 import io.github.stylegan4fiji.metrics.FrechetDistance;
-import io.github.stylegan4fiji.metrics.MetricProgress;
 import io.github.stylegan4fiji.metrics.Metrics;
-import io.github.stylegan4fiji.core.NumpyRandom;
 import io.github.stylegan4fiji.sampling.Sampler;
 import io.github.stylegan4fiji.sampling.Truncation;
 
@@ -69,10 +69,10 @@ public final class MetricsBenchmark {
 			double rss0 = ProcessMemory.residentMiB();
 			long t0 = System.nanoTime();
 			FeatureStats reals = Metrics.realStats(FashionMnist.labelled(FashionMnist.DEFAULT_DIR, "t10k", 0).images, "Fashion-MNIST t10k",
-				net, 0, 64, MetricProgress.NONE);
+				net, 0, 64, Progress.NONE);
 			double realSeconds = (System.nanoTime() - t0) / 1e9;
 			t0 = System.nanoTime();
-			FeatureStats gen = Metrics.generatedStats(sampler, net, n, 0, 0, Truncation.NONE, 64, MetricProgress.NONE);
+			FeatureStats gen = Metrics.generatedStats(sampler, net, n, 0, 0, Truncation.NONE, 64, Progress.NONE);
 			double genSeconds = (System.nanoTime() - t0) / 1e9;
 			t0 = System.nanoTime();
 			double fid = FrechetDistance.of(gen, reals);

@@ -5,6 +5,7 @@ import ij.ImagePlus;
 import io.github.stylegan4fiji.core.Devices;
 import io.github.stylegan4fiji.core.EngineDoctor;
 import io.github.stylegan4fiji.core.Json;
+import io.github.stylegan4fiji.core.Progress;
 import io.github.stylegan4fiji.core.StyleGanConfig;
 import io.github.stylegan4fiji.core.StyleGanModel;
 import io.github.stylegan4fiji.data.Dataset;
@@ -21,7 +22,6 @@ import io.github.stylegan4fiji.metrics.FeatureNetworkTrainer;
 import io.github.stylegan4fiji.metrics.FeatureNetworks;
 import io.github.stylegan4fiji.metrics.FeatureStats;
 import io.github.stylegan4fiji.metrics.MetricJob;
-import io.github.stylegan4fiji.metrics.MetricProgress;
 import io.github.stylegan4fiji.metrics.Metrics;
 import io.github.stylegan4fiji.sampling.Images;
 import io.github.stylegan4fiji.sampling.NoiseSpec;
@@ -183,10 +183,15 @@ public final class Main {
 				}
 
 				@Override
-				public void onLog(String message) {
+				public void log(String message) {
 					System.out.println(message);
 				}
-			}, stop::get);
+
+				@Override
+				public boolean cancelled() {
+					return stop.get();
+				}
+			});
 		} finally {
 			finished.countDown();
 		}
@@ -230,7 +235,7 @@ public final class Main {
 		try (CnnFeatureNetwork net = CnnFeatureNetwork.create(c, o.seed, device)) {
 			System.out.println("Training a feature network on " + train.images.count + " images, " + c.classNames.size()
 				+ " classes, with " + Devices.describe(device));
-			FeatureNetworkTrainer.train(net, train, o, System.out::println, () -> false);
+			FeatureNetworkTrainer.train(net, train, o, new TerminalProgress());
 			c.training.put("seconds", Math.round((System.nanoTime() - t0) / 1e9));
 			c.training.put("train_accuracy", FeatureNetworkTrainer.accuracy(net, train, 256));
 			if (test != null) c.training.put("test_accuracy", FeatureNetworkTrainer.accuracy(net, test, 256));
@@ -268,14 +273,7 @@ public final class Main {
 		String out = a.string("out", null), jsonl = a.string("jsonl", null);
 		a.checkAllUsed();
 		if (data != null && stats != null) throw new IllegalArgumentException("give --data or --real-stats, not both");
-		long[] last = {0};
-		Metrics.Result r = job.run((stage, done, total) -> {
-			long now = System.nanoTime();
-			if (done == total || now - last[0] > 10_000_000_000L) {
-				last[0] = now;
-				System.out.println(stage + ": " + done + "/" + total);
-			}
-		}, System.out::println);
+		Metrics.Result r = job.run(new TerminalProgress());
 		String json = Json.GSON.toJson(r);
 		System.out.print(Metrics.format(r));
 		if (out != null) {
@@ -305,7 +303,7 @@ public final class Main {
 		Dataset d = ImageFolder.load(data, resolution, io, System.out::println);
 		try (FeatureNetwork net = FeatureNetworks.load(netFile, device)) {
 			FeatureStats s = Metrics.realStats(d, data.toString(), net, keep, 64,
-				MetricProgress.NONE);
+				Progress.NONE);
 			s.save(out);
 			System.out.println("Wrote " + out + ": " + s.info.count + " images, " + s.dimension() + "-d features of " + net.id()
 				+ ", " + s.keptCount() + " kept");

@@ -11,7 +11,7 @@ import java.util.List;
  * conv → blur → conv with 2× downsampling, minibatch standard deviation and a dense head, with the
  * same level-of-detail fade-in as the generator. Returns one score per image.
  */
-public final class Discriminator {
+public final class Discriminator implements DiscriminatorNetwork {
 
 	public static final String PREFIX = "D/";
 
@@ -33,6 +33,7 @@ public final class Discriminator {
 		return c.mbstdGroupSize > 1 ? c.mbstdNumFeatures : 0;
 	}
 
+	@Override
 	public List<ParamSpec> parameters() {
 		List<ParamSpec> specs = new ArrayList<>();
 		int r2 = c.resolutionLog2();
@@ -52,6 +53,7 @@ public final class Discriminator {
 	}
 
 	/** images [N, channels, res, res] → scores [N, 1]. */
+	@Override
 	public NDArray forward(Params p, NDArray images, double lod) {
 		int r2 = c.resolutionLog2();
 		lod = Math.max(0, Math.min(lod, r2 - 2));
@@ -79,6 +81,7 @@ public final class Discriminator {
 	 * {@link #forward}) with ordinary differentiable ops, so that the R1 penalty's gradient with
 	 * respect to D's weights comes from one first-order backward. Tested against autograd.
 	 */
+	@Override
 	public NDArray[] forwardWithInputGradient(Params p, NDArray images, double lod) {
 		int r2 = c.resolutionLog2();
 		lod = Math.max(0, Math.min(lod, r2 - 2));

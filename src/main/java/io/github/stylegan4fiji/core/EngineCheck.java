@@ -110,8 +110,8 @@ public final class EngineCheck {
 	public static Set<ConvShape> shapesOf(StyleGanConfig c, boolean discriminator) {
 		Set<ConvShape> recorded;
 		try (NDManager m = Engine.getInstance().newBaseManager(Device.cpu())) {
-			Generator g = new Generator(c);
-			Discriminator d = new Discriminator(c);
+			GeneratorNetwork g = NetworkFamily.generator(c);
+			DiscriminatorNetwork d = NetworkFamily.discriminator(c);
 			Params gp = zeros(g.parameters(), m), dp = discriminator ? zeros(d.parameters(), m) : null;
 			recorded = Convolutions.record(() -> {
 				int maxLod = c.resolutionLog2() - 2;

@@ -12,9 +12,7 @@ import java.util.List;
  * average dlatent used by the truncation trick. Stateless: weights come in as {@link Params}, so
  * the same object drives G, G_ema or a copy on another device.
  */
-public final class Generator {
-
-	public static final String DLATENT_AVG = "dlatent_avg";
+public final class Generator implements GeneratorNetwork {
 
 	private final StyleGanConfig config;
 	private final MappingNetwork mapping;
@@ -26,10 +24,12 @@ public final class Generator {
 		this.synthesis = new SynthesisNetwork(config);
 	}
 
+	@Override
 	public StyleGanConfig config() {
 		return config;
 	}
 
+	@Override
 	public List<ParamSpec> parameters() {
 		List<ParamSpec> specs = new ArrayList<>();
 		specs.add(new ParamSpec(DLATENT_AVG, new long[] {config.dlatentSize}, ParamSpec.Init.ZEROS, 0, false));
@@ -39,11 +39,13 @@ public final class Generator {
 	}
 
 	/** z [N, latentSize] → w [N, dlatentSize]. */
+	@Override
 	public NDArray map(Params p, NDArray z) {
 		return mapping.forward(p, z);
 	}
 
 	/** The same w for every style layer. */
+	@Override
 	public NDArray[] broadcast(NDArray w) {
 		NDArray[] ws = new NDArray[config.numLayers()];
 		Arrays.fill(ws, w);
@@ -54,6 +56,7 @@ public final class Generator {
 	 * Truncation trick: w' = w_avg + ψ(w − w_avg) on layers below {@code cutoff} (all layers when
 	 * cutoff ≤ 0 or ≥ numLayers); ψ = 1 returns the input arrays untouched.
 	 */
+	@Override
 	public NDArray[] truncate(Params p, NDArray[] ws, double psi, int cutoff) {
 		if (psi == 1.0) return ws;
 		NDArray avg = p.get(DLATENT_AVG).reshape(1, -1);
@@ -71,13 +74,9 @@ public final class Generator {
 	}
 
 	/** Synthesises images from per-layer dlatents. */
+	@Override
 	public NDArray synthesize(Params p, NDArray[] ws, NoiseSource noise, double lod, LayerObserver observer) {
 		return synthesis.forward(p, ws, noise, lod, observer);
 	}
 
-	/** z → image with one w on all layers, truncation, and the given noise; lod 0. */
-	public NDArray generate(Params p, NDArray z, double psi, int cutoff, NoiseSource noise) {
-		NDArray[] ws = truncate(p, broadcast(map(p, z)), psi, cutoff);
-		return synthesize(p, ws, noise, 0, LayerObserver.NONE);
-	}
 }

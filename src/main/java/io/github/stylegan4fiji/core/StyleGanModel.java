@@ -15,8 +15,8 @@ public final class StyleGanModel implements AutoCloseable {
 	}
 
 	public final StyleGanConfig config;
-	public final Generator generator;
-	public final Discriminator discriminator;
+	public final GeneratorNetwork generator;
+	public final DiscriminatorNetwork discriminator;
 	public final DataRange dataRange;
 	public final TrainingProgress progress;
 	private final NDManager manager;
@@ -27,8 +27,8 @@ public final class StyleGanModel implements AutoCloseable {
 	public StyleGanModel(StyleGanConfig config, DataRange dataRange, TrainingProgress progress, NDManager manager,
 			Params g, Params gEma, Params d) {
 		this.config = config.validate();
-		this.generator = new Generator(config);
-		this.discriminator = new Discriminator(config);
+		this.generator = NetworkFamily.generator(config);
+		this.discriminator = NetworkFamily.discriminator(config);
 		this.dataRange = dataRange.validate();
 		this.progress = progress;
 		this.manager = manager;
@@ -41,10 +41,10 @@ public final class StyleGanModel implements AutoCloseable {
 	public static StyleGanModel create(StyleGanConfig config, DataRange range, long seed, Device device) {
 		config.validate();
 		NDManager m = Engine.getInstance().newBaseManager(device);
-		Generator gen = new Generator(config);
+		GeneratorNetwork gen = NetworkFamily.generator(config);
 		Params g = Params.initialize(gen.parameters(), m, seed);
 		Params gEma = g.copy(m);
-		Params d = Params.initialize(new Discriminator(config).parameters(), m, seed + 1);
+		Params d = Params.initialize(NetworkFamily.discriminator(config).parameters(), m, seed + 1);
 		return new StyleGanModel(config, range, new TrainingProgress(), m, g, gEma, d);
 	}
 

@@ -103,6 +103,7 @@ public class BatchExportCommand extends ContextCommand {
 	}
 
 	private void export(long[] all, Truncation t, Path dir) throws IOException {
+		CommandProgress progress = new CommandProgress(this, status, log); // cancel includes Esc
 		{
 			List<Long> todo = new ArrayList<>();
 			for (long s : all) {
@@ -114,7 +115,7 @@ public class BatchExportCommand extends ContextCommand {
 			try (StyleGanModel m = ModelFile.load(model.toPath(), dev); Sampler s = new Sampler(m, dev)) {
 				s.batchSize(batch_size);
 				for (int b0 = 0; b0 < todo.size(); b0 += batch_size) {
-					if (isCanceled()) return;
+					if (progress.cancelled()) return;
 					int b = Math.min(batch_size, todo.size() - b0);
 					long[] batch = new long[b];
 					for (int i = 0; i < b; i++) batch[i] = todo.get(b0 + i);
@@ -129,8 +130,7 @@ public class BatchExportCommand extends ContextCommand {
 						ImageFiles.saveTiff(imp, dir.resolve(name)); // complete or absent: a restart skips only finished files
 						written++;
 					}
-					status.showProgress(b0 + b, todo.size());
-					status.showStatus("Batch Export: " + (b0 + b) + "/" + todo.size());
+					progress.update("Batch Export", b0 + b, todo.size());
 				}
 			}
 			log.info("Batch Export: wrote " + written + ", skipped " + skipped);

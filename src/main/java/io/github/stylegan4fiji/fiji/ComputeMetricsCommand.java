@@ -3,8 +3,8 @@ package io.github.stylegan4fiji.fiji;
 import ij.measure.ResultsTable;
 import io.github.stylegan4fiji.core.Devices;
 import io.github.stylegan4fiji.core.Json;
+import io.github.stylegan4fiji.core.Progress;
 import io.github.stylegan4fiji.metrics.MetricJob;
-import io.github.stylegan4fiji.metrics.MetricProgress;
 import io.github.stylegan4fiji.metrics.Metrics;
 import io.github.stylegan4fiji.sampling.Truncation;
 import org.scijava.ItemIO;
@@ -119,18 +119,7 @@ public class ComputeMetricsCommand extends ContextCommand {
 			o.truncation = new Truncation(psi, 0);
 			if (job.data != null && job.realStats != null)
 				throw new IllegalArgumentException("give a real images folder or a statistics file, not both");
-			Metrics.Result r = job.run(new MetricProgress() {
-				@Override
-				public void update(String stage, long done, long total) {
-					status.showStatus("StyleGAN metrics: " + stage + " " + done + "/" + total);
-					status.showProgress((int) Math.min(done, Integer.MAX_VALUE), (int) Math.min(total, Integer.MAX_VALUE));
-				}
-
-				@Override
-				public boolean cancelled() {
-					return isCanceled();
-				}
-			}, log::info);
+			Metrics.Result r = job.run(new CommandProgress(this, status, log));
 			results = Metrics.format(r);
 			log.info(results);
 			if (optional(results_file) != null)

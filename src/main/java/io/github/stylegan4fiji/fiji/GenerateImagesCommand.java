@@ -34,7 +34,6 @@ public class GenerateImagesCommand extends StyleGanCommand {
 	@Override
 	protected Images render(Sampler s) {
 		long[] list = SeedList.parse(seeds);
-		s.onProgress(progress(list.length));
 		return s.generate(list, new Truncation(psi, cutoff), NoiseSpec.parseMode(noise));
 	}
 

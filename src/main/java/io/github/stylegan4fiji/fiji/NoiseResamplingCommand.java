@@ -1,9 +1,9 @@
 package io.github.stylegan4fiji.fiji;
 
 import ij.ImagePlus;
+import io.github.stylegan4fiji.core.NumpyRandom;
 import io.github.stylegan4fiji.sampling.Images;
 import io.github.stylegan4fiji.sampling.LayerRange;
-import io.github.stylegan4fiji.core.NumpyRandom;
 import io.github.stylegan4fiji.sampling.Sampler;
 import io.github.stylegan4fiji.sampling.Truncation;
 import org.scijava.ItemIO;
@@ -45,7 +45,6 @@ public class NoiseResamplingCommand extends StyleGanCommand {
 
 	@Override
 	protected Images render(Sampler s) {
-		s.onProgress(progress(draws));
 		Images img = s.noiseResample(seed, draws, LayerRange.parse(layers, s.model().config.numLayers()),
 			"no noise".equals(other_layers), new Truncation(psi, 0));
 		std_map = ImageConversion.toImagePlus(img.stdMap(), s.model().dataRange, ImageConversion.FLOAT, "StyleGAN noise std (model units)");

@@ -124,8 +124,7 @@ public abstract class StyleGanCommand extends ContextCommand {
 			if (model == null) throw new IllegalArgumentException("no model file given");
 			try (StyleGanModel m = ModelFile.load(model.toPath(), dev); Sampler s = new Sampler(m, dev)) {
 				s.batchSize(batch_size);
-				s.onProgress(progress(0)); // cancel and a status line for every command; subclasses that know the total set their own
-				ij.IJ.resetEscape();
+				s.progress(new CommandProgress(this, status, log)); // progress and cancel (incl. Esc) for every command
 				log.info(getClass().getSimpleName() + ": " + model + " on " + s.describeDevice());
 				Images img = render(s);
 				images = ImageConversion.toImg(img, m.dataRange, output_type);
@@ -152,15 +151,4 @@ public abstract class StyleGanCommand extends ContextCommand {
 		cancel(message);
 	}
 
-	/**
-	 * A progress listener for the sampler that also honours cancel (SciJava's, or Esc in ImageJ):
-	 * the bar when the total is known ({@code total} > 0), else a count in the status line.
-	 */
-	protected java.util.function.IntConsumer progress(int total) {
-		return done -> {
-			if (isCanceled() || ij.IJ.escapePressed()) throw new CancellationException();
-			if (total > 0) status.showProgress(done, total);
-			else status.showStatus(title() + ": " + done + " image(s)");
-		};
-	}
 }

@@ -50,7 +50,6 @@ public class StyleMixingCommand extends StyleGanCommand {
 		LayerRange range = LayerRange.parse(layers, s.model().config.numLayers());
 		NoiseSpec n = NoiseSpec.parseMode(noise);
 		Truncation t = new Truncation(psi, 0);
-		s.onProgress(progress(rows.length * cols.length));
 		return s.styleMix(rows, cols, range, t, n);
 	}
 

@@ -181,11 +181,16 @@ public class TrainCommand extends ContextCommand {
 					}
 
 					@Override
-					public void onLog(String message) {
+					public void log(String message) {
 						log.info(message);
 						last[0] = message;
 					}
-				}, () -> isCanceled() || (monitor != null && monitor.stopRequested()) || ij.IJ.escapePressed());
+
+					@Override
+					public boolean cancelled() {
+						return isCanceled() || (monitor != null && monitor.stopRequested()) || ij.IJ.escapePressed();
+					}
+				});
 			} catch (IOException | RuntimeException e) {
 				last[0] = "failed: " + e.getMessage();
 				throw e;

@@ -6,7 +6,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonParseException;
 import io.github.stylegan4fiji.core.DataRange;
+import io.github.stylegan4fiji.core.DiscriminatorNetwork;
+import io.github.stylegan4fiji.core.GeneratorNetwork;
 import io.github.stylegan4fiji.core.Json;
+import io.github.stylegan4fiji.core.NetworkFamily;
 import io.github.stylegan4fiji.core.ParamSpec;
 import io.github.stylegan4fiji.core.Params;
 import io.github.stylegan4fiji.core.StyleGanConfig;
@@ -134,8 +137,8 @@ public final class ModelFile {
 				}
 				sets.put(n, SafeTensors.read(readEntry(zip, entry, where), where + "!" + entry));
 			}
-			io.github.stylegan4fiji.core.Generator gen = new io.github.stylegan4fiji.core.Generator(m.config);
-			io.github.stylegan4fiji.core.Discriminator dis = new io.github.stylegan4fiji.core.Discriminator(m.config);
+			GeneratorNetwork gen = NetworkFamily.generator(m.config);
+			DiscriminatorNetwork dis = NetworkFamily.discriminator(m.config);
 			NDManager manager = Engine.getInstance().newBaseManager(device);
 			try {
 				Params gEma = toParams(sets.get("G_ema"), gen.parameters(), manager, where + "!G_ema");

@@ -1,8 +1,7 @@
 package io.github.stylegan4fiji.io;
 
 import io.github.stylegan4fiji.core.DataRange;
-import io.github.stylegan4fiji.core.Discriminator;
-import io.github.stylegan4fiji.core.Generator;
+import io.github.stylegan4fiji.core.NetworkFamily;
 import io.github.stylegan4fiji.core.StyleGanConfig;
 import io.github.stylegan4fiji.core.TrainingProgress;
 import io.github.stylegan4fiji.io.OfficialPickle.Network;
@@ -91,7 +90,7 @@ public final class OfficialImport {
 		if (km.find()) progress.kimg = Integer.parseInt(km.group(1));
 
 		// convert and check everything before the first byte is written
-		List<io.github.stylegan4fiji.core.ParamSpec> gSpecs = new Generator(config).parameters();
+		List<io.github.stylegan4fiji.core.ParamSpec> gSpecs = NetworkFamily.generator(config).parameters();
 		Map<String, Map<String, SafeTensors.Tensor>> checked = new LinkedHashMap<>();
 		List<String> written = new ArrayList<>();
 		if (roles.g != null) written.add("G");
@@ -99,7 +98,7 @@ public final class OfficialImport {
 		if (roles.d != null) written.add("D");
 		for (String n : written) {
 			Map<String, SafeTensors.Tensor> t = n.equals("D") ? discriminatorTensors(roles.d) : generatorTensors(n.equals("G") ? roles.g : roles.gs, plan.flipAt);
-			ModelFile.checkTensors(t, n.equals("D") ? new Discriminator(config).parameters() : gSpecs,
+			ModelFile.checkTensors(t, n.equals("D") ? NetworkFamily.discriminator(config).parameters() : gSpecs,
 				where + " (" + (n.equals("G_ema") ? "Gs" : n) + ")");
 			checked.put(n, t);
 		}

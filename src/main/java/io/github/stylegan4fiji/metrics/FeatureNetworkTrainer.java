@@ -1,24 +1,23 @@
 package io.github.stylegan4fiji.metrics;
 
-import io.github.stylegan4fiji.core.HostArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import io.github.stylegan4fiji.core.Params;
-import io.github.stylegan4fiji.data.LabelledImages;
-import io.github.stylegan4fiji.core.NumpyRandom;
-import io.github.stylegan4fiji.optim.Adam;
 import io.github.stylegan4fiji.core.Autograd;
 import io.github.stylegan4fiji.core.EngineCheck;
+import io.github.stylegan4fiji.core.HostArrays;
+import io.github.stylegan4fiji.core.NumpyRandom;
+import io.github.stylegan4fiji.core.Params;
+import io.github.stylegan4fiji.core.Progress;
 import io.github.stylegan4fiji.core.Scalars;
+import io.github.stylegan4fiji.data.LabelledImages;
+import io.github.stylegan4fiji.optim.Adam;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
 
 /**
  * Trains a {@link CnnFeatureNetwork} as a classifier on labelled images: softmax cross-entropy,
@@ -38,10 +37,9 @@ public final class FeatureNetworkTrainer {
 	private FeatureNetworkTrainer() {}
 
 	/** Trains in place; returns the mean training loss of each epoch. Stops early when cancelled. */
-	public static double[] train(CnnFeatureNetwork net, LabelledImages data, Options o, Consumer<String> log,
-			BooleanSupplier cancelled) {
+	public static double[] train(CnnFeatureNetwork net, LabelledImages data, Options o, Progress progress) {
 		checkClasses(net, data);
-		EngineCheck.ensureCorrect(EngineCheck.forJob(net.convolutionShapes(), o.batchSize), net.manager().getDevice(), log);
+		EngineCheck.ensureCorrect(EngineCheck.forJob(net.convolutionShapes(), o.batchSize), net.manager().getDevice(), progress::log);
 		Params p = net.params();
 		List<String> names = new ArrayList<>(p.names());
 		NumpyRandom rng = new NumpyRandom(o.seed);
@@ -55,7 +53,7 @@ public final class FeatureNetworkTrainer {
 				int steps = 0;
 				long t0 = System.nanoTime();
 				for (int b0 = 0; b0 + o.batchSize <= n; b0 += o.batchSize) {
-					if (cancelled.getAsBoolean()) return java.util.Arrays.copyOf(epochLoss, epoch);
+					if (progress.cancelled()) return java.util.Arrays.copyOf(epochLoss, epoch);
 					float[] x = new float[o.batchSize * size];
 					int[] y = new int[o.batchSize];
 					for (int i = 0; i < o.batchSize; i++) {
@@ -79,7 +77,7 @@ public final class FeatureNetworkTrainer {
 					}
 				}
 				epochLoss[epoch] = sum / Math.max(1, steps);
-				log.accept(String.format(Locale.ROOT, "epoch %d/%d: loss %.4f (%.0f s)", epoch + 1, o.epochs, epochLoss[epoch],
+				progress.log(String.format(Locale.ROOT, "epoch %d/%d: loss %.4f (%.0f s)", epoch + 1, o.epochs, epochLoss[epoch],
 					(System.nanoTime() - t0) / 1e9));
 			}
 		} finally {

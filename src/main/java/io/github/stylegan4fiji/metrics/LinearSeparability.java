@@ -1,13 +1,14 @@
 package io.github.stylegan4fiji.metrics;
 
-import io.github.stylegan4fiji.core.HostArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
+import io.github.stylegan4fiji.core.HostArrays;
+import io.github.stylegan4fiji.core.NumpyRandom;
+import io.github.stylegan4fiji.core.Progress;
 import io.github.stylegan4fiji.sampling.Images;
 import io.github.stylegan4fiji.sampling.NoiseSpec;
-import io.github.stylegan4fiji.core.NumpyRandom;
 import io.github.stylegan4fiji.sampling.Sampler;
 import io.github.stylegan4fiji.sampling.Truncation;
 
@@ -41,7 +42,7 @@ public final class LinearSeparability {
 
 	private LinearSeparability() {}
 
-	public static Result of(Sampler sampler, FeatureNetwork classifier, Options o, MetricProgress progress) {
+	public static Result of(Sampler sampler, FeatureNetwork classifier, Options o, Progress progress) {
 		List<String> classes = classifier.classNames();
 		if (classes.size() < 2) throw new IllegalArgumentException("linear separability needs a classifier (the feature network has no classes)");
 		int zDim = sampler.model().config.latentSize, wDim = sampler.model().config.dlatentSize, n = o.samples;

@@ -3,6 +3,7 @@ package io.github.stylegan4fiji.metrics;
 import ai.djl.Device;
 import io.github.stylegan4fiji.core.ConvShape;
 import io.github.stylegan4fiji.core.EngineCheck;
+import io.github.stylegan4fiji.core.Progress;
 import io.github.stylegan4fiji.core.StyleGanModel;
 import io.github.stylegan4fiji.data.Dataset;
 import io.github.stylegan4fiji.data.ImageFolder;
@@ -44,7 +45,8 @@ public final class MetricJob {
 		return Paths.get(System.getProperty("user.home"), ".cache", "stylegan4fiji", "stats");
 	}
 
-	public Metrics.Result run(MetricProgress progress, Consumer<String> log) throws IOException {
+	public Metrics.Result run(Progress progress) throws IOException {
+		Consumer<String> log = progress::log;
 		options.validate();
 		if (model == null) throw new IllegalArgumentException("no model file given");
 		if (featureNetwork == null) throw new IllegalArgumentException("no feature network file given");
@@ -77,7 +79,7 @@ public final class MetricJob {
 					Dataset d = ImageFolder.load(data, m.config.resolution, io, log);
 					if (d.channels != m.config.channels)
 						throw new IllegalArgumentException(data + " has " + d.channels + "-channel images; the model makes " + m.config.channels);
-					reals = Metrics.cachedRealStats(d, data.toString(), net, keep, options.batchSize, cacheDir, progress, log);
+					reals = Metrics.cachedRealStats(d, data.toString(), net, keep, options.batchSize, cacheDir, progress);
 				}
 				if (saveRealStats != null) {
 					reals.save(saveRealStats);

@@ -1,16 +1,17 @@
 package io.github.stylegan4fiji.metrics;
 
-import io.github.stylegan4fiji.core.HostArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
+import io.github.stylegan4fiji.core.HostArrays;
+import io.github.stylegan4fiji.core.NumpyRandom;
+import io.github.stylegan4fiji.core.Progress;
 import io.github.stylegan4fiji.core.StyleGanModel;
 import io.github.stylegan4fiji.data.Dataset;
 import io.github.stylegan4fiji.io.Hashes;
 import io.github.stylegan4fiji.sampling.Images;
 import io.github.stylegan4fiji.sampling.NoiseSpec;
-import io.github.stylegan4fiji.core.NumpyRandom;
 import io.github.stylegan4fiji.sampling.Sampler;
 import io.github.stylegan4fiji.sampling.Truncation;
 
@@ -81,7 +82,7 @@ public final class Metrics {
 
 	private Metrics() {}
 
-	public static Result compute(Sampler sampler, FeatureNetwork net, FeatureStats reals, Options o, MetricProgress progress) {
+	public static Result compute(Sampler sampler, FeatureNetwork net, FeatureStats reals, Options o, Progress progress) {
 		o.validate();
 		if (o.needsReals() && reals == null) throw new IllegalArgumentException("FID, KID and P&R need real-image statistics");
 		if (reals != null && !net.id().equals(reals.info.featureNetwork))
@@ -169,7 +170,7 @@ public final class Metrics {
 	 * the official metrics convert to uint8 (reals from 8-bit files are quantised already).
 	 */
 	public static FeatureStats generatedStats(Sampler sampler, FeatureNetwork net, int n, long seed, int keep,
-			Truncation truncation, int batchSize, MetricProgress progress) {
+			Truncation truncation, int batchSize, Progress progress) {
 		StyleGanModel model = sampler.model();
 		int zDim = model.config.latentSize;
 		boolean quantize = "uint8".equals(model.dataRange.pixelType);
@@ -192,12 +193,12 @@ public final class Metrics {
 
 	/** Statistics of a dataset (all its images, no mirroring, as fid50k_full). */
 	public static FeatureStats realStats(Dataset data, String source, FeatureNetwork net, int keep, int batchSize,
-			MetricProgress progress) {
+			Progress progress) {
 		return realStats(data, source, net, keep, batchSize, progress, data.contentHash());
 	}
 
 	private static FeatureStats realStats(Dataset data, String source, FeatureNetwork net, int keep, int batchSize,
-			MetricProgress progress, String contentHash) {
+			Progress progress, String contentHash) {
 		int size = data.imageSize();
 		try (FeatureAccumulator acc = new FeatureAccumulator(net.manager(), net.featureSize(), keep)) {
 			for (int b0 = 0; b0 < data.count; b0 += batchSize) {
@@ -217,7 +218,7 @@ public final class Metrics {
 	 * the same feature network (and kept at least as many features); otherwise computed and cached.
 	 */
 	public static FeatureStats cachedRealStats(Dataset data, String source, FeatureNetwork net, int keep, int batchSize,
-			Path cacheDir, MetricProgress progress, java.util.function.Consumer<String> log) throws IOException {
+			Path cacheDir, Progress progress) throws IOException {
 		String hash = data.contentHash();
 		String key = Hashes.sha256((hash + "|" + net.id()).getBytes(StandardCharsets.UTF_8)).substring(0, 24);
 		Path file = cacheDir.resolve("real-" + key + ".stats.zip");
@@ -226,19 +227,19 @@ public final class Metrics {
 				FeatureStats s = FeatureStats.load(file);
 				if (hash.equals(s.info.contentHash) && net.id().equals(s.info.featureNetwork)
 						&& s.keptCount() >= Math.min(keep, data.count)) {
-					log.accept("Real statistics from cache " + file);
+					progress.log("Real statistics from cache " + file);
 					return s;
 				}
 			} catch (IOException e) {
-				log.accept("Ignoring unreadable cached statistics " + file + ": " + e.getMessage());
+				progress.log("Ignoring unreadable cached statistics " + file + ": " + e.getMessage());
 			}
 		}
 		FeatureStats s = realStats(data, source, net, keep, batchSize, progress, hash);
 		try {
 			s.save(file);
-			log.accept("Real statistics cached in " + file);
+			progress.log("Real statistics cached in " + file);
 		} catch (IOException e) {
-			log.accept("Could not cache real statistics in " + file + ": " + e.getMessage());
+			progress.log("Could not cache real statistics in " + file + ": " + e.getMessage());
 		}
 		return s;
 	}

@@ -1,13 +1,14 @@
 package io.github.stylegan4fiji.metrics;
 
-import io.github.stylegan4fiji.core.HostArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
+import io.github.stylegan4fiji.core.HostArrays;
+import io.github.stylegan4fiji.core.NumpyRandom;
+import io.github.stylegan4fiji.core.Progress;
 import io.github.stylegan4fiji.sampling.Images;
 import io.github.stylegan4fiji.sampling.Latents;
 import io.github.stylegan4fiji.sampling.NoiseSpec;
-import io.github.stylegan4fiji.core.NumpyRandom;
 import io.github.stylegan4fiji.sampling.Sampler;
 import io.github.stylegan4fiji.sampling.Truncation;
 
@@ -81,12 +82,12 @@ public final class PerceptualPathLength {
 	}
 
 	/** Mean of the filtered distances. */
-	public static double of(Sampler sampler, FeatureNetwork net, Options o, MetricProgress progress) {
+	public static double of(Sampler sampler, FeatureNetwork net, Options o, Progress progress) {
 		return filteredMean(distances(Renderer.of(sampler), net, o, progress));
 	}
 
 	/** The scaled distance of every pair, unfiltered. */
-	public static double[] distances(Renderer g, FeatureNetwork net, Options o, MetricProgress progress) {
+	public static double[] distances(Renderer g, FeatureNetwork net, Options o, Progress progress) {
 		int zDim = g.latentSize();
 		NumpyRandom rng = new NumpyRandom(o.seed);
 		double[] out = new double[o.samples];

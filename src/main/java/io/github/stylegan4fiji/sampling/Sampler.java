@@ -1,6 +1,5 @@
 package io.github.stylegan4fiji.sampling;
 
-import io.github.stylegan4fiji.core.HostArrays;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -8,9 +7,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import io.github.stylegan4fiji.core.Devices;
-import io.github.stylegan4fiji.core.Generator;
+import io.github.stylegan4fiji.core.GeneratorNetwork;
+import io.github.stylegan4fiji.core.HostArrays;
 import io.github.stylegan4fiji.core.LayerObserver;
 import io.github.stylegan4fiji.core.Params;
+import io.github.stylegan4fiji.core.Progress;
 import io.github.stylegan4fiji.core.StyleGanConfig;
 import io.github.stylegan4fiji.core.StyleGanModel;
 
@@ -19,7 +20,6 @@ import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.IntConsumer;
 
 /**
  * The sampling API the Fiji commands call: images from seeds with truncation, style mixing, noise
@@ -31,12 +31,12 @@ public final class Sampler implements AutoCloseable {
 
 	private final StyleGanModel model;
 	private final StyleGanConfig config;
-	private final Generator generator;
+	private final GeneratorNetwork generator;
 	private final Device device;
 	private final NDManager manager;
 	private final Params params;
 	private int batchSize = 16;
-	private IntConsumer progress = done -> {};
+	private Progress progress = Progress.NONE;
 
 	public Sampler(StyleGanModel model, Device device) {
 		this.model = model;
@@ -53,9 +53,12 @@ public final class Sampler implements AutoCloseable {
 		return this;
 	}
 
-	/** Called with the number of images finished so far, after each batch. */
-	public Sampler onProgress(IntConsumer listener) {
-		this.progress = listener;
+	/**
+	 * Told, after each batch, how many images of the current call are done; asked before each batch
+	 * whether to stop (a {@link java.util.concurrent.CancellationException} then ends the call).
+	 */
+	public Sampler progress(Progress progress) {
+		this.progress = progress;
 		return this;
 	}
 
@@ -120,6 +123,7 @@ public final class Sampler implements AutoCloseable {
 		int per = config.channels * config.resolution * config.resolution;
 		float[] out = new float[n * per];
 		for (int b0 = 0; b0 < n; b0 += batchSize) {
+			progress.checkCancelled();
 			int b = Math.min(batchSize, n - b0);
 			try (NDScope scope = new NDScope()) {
 				scope.suppressNotUsedWarning();
@@ -136,7 +140,7 @@ public final class Sampler implements AutoCloseable {
 				float[] host = img.toFloatArray();
 				System.arraycopy(host, 0, out, b0 * per, host.length);
 			}
-			progress.accept(b0 + b);
+			progress.update("images", b0 + b, n);
 		}
 		return new Images(n, config.channels, config.resolution, config.resolution, out);
 	}

@@ -8,33 +8,33 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.pytorch.jni.JniUtils;
 import io.github.stylegan4fiji.core.Autograd;
+import io.github.stylegan4fiji.core.DiscriminatorNetwork;
 import io.github.stylegan4fiji.core.EngineCheck;
-import io.github.stylegan4fiji.core.Scalars;
-import io.github.stylegan4fiji.core.Discriminator;
-import io.github.stylegan4fiji.core.Generator;
+import io.github.stylegan4fiji.core.GeneratorNetwork;
 import io.github.stylegan4fiji.core.HostArrays;
 import io.github.stylegan4fiji.core.Json;
-import io.github.stylegan4fiji.core.Layers;
 import io.github.stylegan4fiji.core.LayerObserver;
+import io.github.stylegan4fiji.core.Layers;
 import io.github.stylegan4fiji.core.NoiseSource;
+import io.github.stylegan4fiji.core.NumpyRandom;
 import io.github.stylegan4fiji.core.Params;
 import io.github.stylegan4fiji.core.ProcessMemory;
+import io.github.stylegan4fiji.core.Progress;
+import io.github.stylegan4fiji.core.Scalars;
 import io.github.stylegan4fiji.core.StyleGanConfig;
 import io.github.stylegan4fiji.core.StyleGanModel;
 import io.github.stylegan4fiji.data.Dataset;
-import io.github.stylegan4fiji.io.ImageFiles;
 import io.github.stylegan4fiji.io.AtomicFiles;
 import io.github.stylegan4fiji.io.FolderLock;
+import io.github.stylegan4fiji.io.ImageFiles;
 import io.github.stylegan4fiji.io.ModelFile;
 import io.github.stylegan4fiji.io.ModelFormatException;
 import io.github.stylegan4fiji.io.SafeTensors;
 import io.github.stylegan4fiji.metrics.CnnFeatureNetwork;
-import io.github.stylegan4fiji.optim.Adam;
 import io.github.stylegan4fiji.metrics.FeatureStats;
-import io.github.stylegan4fiji.metrics.MetricProgress;
 import io.github.stylegan4fiji.metrics.Metrics;
+import io.github.stylegan4fiji.optim.Adam;
 import io.github.stylegan4fiji.sampling.Images;
-import io.github.stylegan4fiji.core.NumpyRandom;
 import io.github.stylegan4fiji.sampling.Sampler;
 import io.github.stylegan4fiji.sampling.SeedList;
 
@@ -50,7 +50,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 
 /**
  * The StyleGAN training loop (official {@code training_loop.py} recipe): non-saturating logistic
@@ -361,7 +360,7 @@ public final class Trainer implements AutoCloseable {
 
 	/** Per-layer w for a training minibatch, with mixing regularisation; w[0] is the first latent's. */
 	private NDArray[] trainingLatents(Params g, int n, double lod, NumpyRandom rng) {
-		Generator gen = model.generator;
+		GeneratorNetwork gen = model.generator;
 		NDManager m = model.manager();
 		int zDim = model.config.latentSize;
 		NDArray w1 = gen.map(g, m.randomNormal(new Shape(n, zDim)));
@@ -383,7 +382,7 @@ public final class Trainer implements AutoCloseable {
 	 * gradient comes from {@link Discriminator#forwardWithInputGradient}, so one ordinary backward of
 	 * the returned loss gives D's gradients including R1's. Grad mode must be on.
 	 */
-	static NDArray discriminatorLoss(Discriminator d, Params dp, NDArray reals, NDArray fakes, double lod,
+	static NDArray discriminatorLoss(DiscriminatorNetwork d, Params dp, NDArray reals, NDArray fakes, double lod,
 			double r1Weight, double[] r1Out) {
 		NDArray realScores;
 		NDArray penalty = null;
@@ -406,7 +405,7 @@ public final class Trainer implements AutoCloseable {
 	 * batch means, on random mixes of reals and fakes; ∇D from the same hand-written adjoint as R1.
 	 * {@code gpOut[0]} receives the mean gradient penalty (reported where R1 is otherwise).
 	 */
-	static NDArray wganGpLoss(Discriminator d, Params dp, NDArray reals, NDArray fakes, NDArray mixing, double lod,
+	static NDArray wganGpLoss(DiscriminatorNetwork d, Params dp, NDArray reals, NDArray fakes, NDArray mixing, double lod,
 			TrainingOptions o, double[] gpOut) {
 		NDArray realScores = d.forward(dp, reals, lod);
 		NDArray fakeScores = d.forward(dp, fakes, lod);
@@ -477,7 +476,7 @@ public final class Trainer implements AutoCloseable {
 
 			// --- moving averages: dlatent_avg (β = 0.995) and G_ema (half-life gEmaKimg)
 			double beta = c.dlatentAvgBeta;
-			NDArray avg = g.get(Generator.DLATENT_AVG);
+			NDArray avg = g.get(GeneratorNetwork.DLATENT_AVG);
 			avg.muli((float) beta).addi(ws[0].mean(new int[] {0}).muli((float) (1 - beta)));
 			double emaBeta = opts.gEmaKimg > 0 ? Math.pow(0.5, n / (opts.gEmaKimg * 1000.0)) : 0;
 			Params ema = model.gEma();
@@ -552,13 +551,14 @@ public final class Trainer implements AutoCloseable {
 	}
 
 	/**
-	 * Trains until total_kimg or until {@code cancelled} says stop; on either a checkpoint is written,
+	 * Trains until total_kimg or until the listener says stop ({@link Progress#cancelled}, polled
+	 * between steps); on either a checkpoint is written,
 	 * so nothing is lost. Returns the final status.
 	 */
-	public TrainingStatus run(TrainingListener listener, BooleanSupplier cancelled) throws IOException {
-		listener.onLog("Training " + model.config.resolution + "² × " + model.config.channels + " channel(s) on "
+	public TrainingStatus run(TrainingListener listener) throws IOException {
+		listener.log("Training " + model.config.resolution + "² × " + model.config.channels + " channel(s) on "
 			+ data.summary() + " with " + io.github.stylegan4fiji.core.Devices.describe(model.device()));
-		EngineCheck.ensureCorrect(EngineCheck.shapesOf(model.config, opts.minibatchBase, true), model.device(), listener::onLog);
+		EngineCheck.ensureCorrect(EngineCheck.shapesOf(model.config, opts.minibatchBase, true), model.device(), listener::log);
 		TrainingStatus status = status(Double.NaN, Double.NaN);
 		long logEvery = 0;
 		double windowStart = System.nanoTime(), windowKimg = kimg();
@@ -569,7 +569,7 @@ public final class Trainer implements AutoCloseable {
 			Path checkpoint = outDir.resolve(CHECKPOINT);
 			if (!Files.exists(checkpoint)) saveCheckpoint(checkpoint); // something to roll back to from the first step
 			int rollbacks = 0;
-			while (kimg() < opts.totalKimg && !cancelled.getAsBoolean()) {
+			while (kimg() < opts.totalKimg && !listener.cancelled()) {
 				long t0 = System.nanoTime();
 				step();
 				state.trainingSeconds += (System.nanoTime() - t0) / 1e9;
@@ -580,7 +580,7 @@ public final class Trainer implements AutoCloseable {
 						throw new IOException(where + " " + rollbacks + " time(s) in this run. The last good checkpoint is "
 							+ checkpoint + "; lower the learning rate or R1 gamma and resume from it.");
 					rollBack(checkpoint);
-					listener.onLog(where + "; rolled back to " + String.format(Locale.ROOT, "%.2f", kimg())
+					listener.log(where + "; rolled back to " + String.format(Locale.ROOT, "%.2f", kimg())
 						+ " kimg (last checkpoint) and continuing with other random draws (" + rollbacks + "/" + opts.maxRollbacks + ")");
 					continue;
 				}
@@ -593,6 +593,7 @@ public final class Trainer implements AutoCloseable {
 					log.write(Json.COMPACT.toJson(status) + "\n");
 					log.flush();
 					listener.onStatus(status);
+					listener.update("images shown", state.nimg, Math.round(opts.totalKimg * 1000));
 				}
 				if (kimg() >= state.nextSnapshotKimg || kimg() >= opts.totalKimg) {
 					// advanced before the snapshot is written: a run resumed from it must not snapshot again at once
@@ -602,7 +603,7 @@ public final class Trainer implements AutoCloseable {
 			}
 		}
 		saveCheckpoint(outDir.resolve(CHECKPOINT));
-		listener.onLog(kimg() >= opts.totalKimg ? "Training finished at " + String.format(Locale.ROOT, "%.1f", kimg()) + " kimg"
+		listener.log(kimg() >= opts.totalKimg ? "Training finished at " + String.format(Locale.ROOT, "%.1f", kimg()) + " kimg"
 			: "Training stopped at " + String.format(Locale.ROOT, "%.1f", kimg()) + " kimg; resume from " + outDir.resolve(CHECKPOINT));
 		return status;
 	}
@@ -618,7 +619,7 @@ public final class Trainer implements AutoCloseable {
 		Path png = outDir.resolve("grids").resolve("grid-" + tag + "kimg.png");
 		ImageFiles.saveMontagePng(grid, cols, 1, "grid " + tag, png);
 		listener.onSnapshot(snap, png, status);
-		listener.onLog("Snapshot " + snap.getFileName() + " and " + png.getFileName());
+		listener.log("Snapshot " + snap.getFileName() + " and " + png.getFileName());
 		if (opts.metricsKimg > 0) {
 			long interval = (long) Math.floor(kimg() / opts.metricsKimg + 1e-9);
 			if (interval > lastMetricsInterval || kimg() >= opts.totalKimg) {
@@ -640,21 +641,21 @@ public final class Trainer implements AutoCloseable {
 		if (metricsNet == null) {
 			metricsNet = CnnFeatureNetwork.load(java.nio.file.Paths.get(opts.metricsFeatureNetwork), model.device());
 			metricsNet.checkCompatible(model.config.channels, model.config.resolution);
-			EngineCheck.ensureCorrect(EngineCheck.forJob(metricsNet.convolutionShapes(), 64), model.device(), listener::onLog);
+			EngineCheck.ensureCorrect(EngineCheck.forJob(metricsNet.convolutionShapes(), 64), model.device(), listener::log);
 		}
 		if (metricsReals == null && mo.needsReals())
 			metricsReals = Metrics.realStats(data, "training images", metricsNet, mo.maxKept, 64,
-				MetricProgress.NONE);
+				Progress.NONE);
 		Metrics.Result r;
 		try (Sampler s = sampler()) {
 			r = Metrics.compute(s.batchSize(64), metricsNet, metricsReals, mo,
-				MetricProgress.NONE);
+				Progress.NONE);
 		}
 		r.details.put("kimg", kimg());
 		r.details.put("seconds", (System.nanoTime() - t0) / 1e9);
 		Files.write(outDir.resolve("metrics.jsonl"), (Json.COMPACT.toJson(r) + "\n").getBytes(StandardCharsets.UTF_8),
 			StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-		listener.onLog(String.format(Locale.ROOT, "Metrics at %.1f kimg: %s", kimg(),
+		listener.log(String.format(Locale.ROOT, "Metrics at %.1f kimg: %s", kimg(),
 			Metrics.format(r).trim().replace("\n", ", ")));
 	}
 

@@ -12,7 +12,6 @@ import io.github.stylegan4fiji.io.ModelFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.function.BooleanSupplier;
 
 /**
  * One training run as the command line and Fiji describe it: data folder, output folder, data
@@ -63,16 +62,16 @@ public final class TrainingJob {
 		return architecture.resolution;
 	}
 
-	/** Locks the output folder, loads the data, starts or resumes, and trains until done or {@code cancelled}. */
-	public TrainingStatus run(TrainingListener listener, BooleanSupplier cancelled) throws IOException {
+	/** Locks the output folder, loads the data, starts or resumes, and trains until done or the listener cancels. */
+	public TrainingStatus run(TrainingListener listener) throws IOException {
 		int resolution = prepare();
 		// locked before the data is read (a streamed cache lives in the output folder); the trainer re-enters it
 		try (FolderLock lock = FolderLock.acquire(out, "training")) {
-			Dataset ds = ImageFolder.load(data, resolution, dataOptions, listener::onLog);
+			Dataset ds = ImageFolder.load(data, resolution, dataOptions, listener::log);
 			Trainer trainer;
 			if (resume != null) {
 				trainer = Trainer.resume(resume, ds, out, device, lengthGiven() ? totalKimg : 0);
-				listener.onLog("Resuming " + resume + " at " + String.format(java.util.Locale.ROOT, "%.1f", trainer.kimg()) + " of "
+				listener.log("Resuming " + resume + " at " + String.format(java.util.Locale.ROOT, "%.1f", trainer.kimg()) + " of "
 					+ trainer.options().totalKimg + " kimg" + (lengthGiven() ? "" : " (the stored length)"));
 			} else {
 				architecture.channels = ds.channels;
@@ -81,7 +80,7 @@ public final class TrainingJob {
 			}
 			try (Trainer t = trainer) {
 				AtomicFiles.write(out.resolve("training-options.json"), Json.GSON.toJson(t.options()).getBytes(StandardCharsets.UTF_8));
-				return t.run(listener, cancelled);
+				return t.run(listener);
 			}
 		}
 	}

@@ -5,10 +5,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.github.stylegan4fiji.core.DataRange;
+import io.github.stylegan4fiji.core.NumpyRandom;
 import io.github.stylegan4fiji.data.Dataset;
 import io.github.stylegan4fiji.data.LabelledImages;
 import io.github.stylegan4fiji.io.ModelFormatException;
-import io.github.stylegan4fiji.core.NumpyRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,7 +53,7 @@ class FeatureNetworkTest {
 			o.epochs = 8;
 			o.learningRate = 5e-3;
 			o.batchSize = 32;
-			double[] losses = FeatureNetworkTrainer.train(net, train, o, s -> {}, () -> false);
+			double[] losses = FeatureNetworkTrainer.train(net, train, o, io.github.stylegan4fiji.core.Progress.NONE);
 			assertTrue(losses[7] < losses[0] * 0.5, "loss falls: " + Arrays.toString(losses));
 			double acc = FeatureNetworkTrainer.accuracy(net, test, 64);
 			assertTrue(acc > 0.95 && acc > chance + 0.2, "held-out accuracy " + acc + " (untrained " + chance + "), losses " + Arrays.toString(losses));

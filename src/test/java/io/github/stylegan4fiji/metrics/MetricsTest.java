@@ -6,11 +6,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.github.stylegan4fiji.TestModels;
 import io.github.stylegan4fiji.core.DataRange;
+import io.github.stylegan4fiji.core.NumpyRandom;
+import io.github.stylegan4fiji.core.Progress;
 import io.github.stylegan4fiji.core.StyleGanModel;
 import io.github.stylegan4fiji.data.Dataset;
 import io.github.stylegan4fiji.sampling.Images;
 import io.github.stylegan4fiji.sampling.NoiseSpec;
-import io.github.stylegan4fiji.core.NumpyRandom;
 import io.github.stylegan4fiji.sampling.Sampler;
 import io.github.stylegan4fiji.sampling.Truncation;
 import org.junit.jupiter.api.Test;
@@ -103,9 +104,9 @@ class MetricsTest {
 			o.kidSubsetSize = 100;
 			o.kidSubsets = 10;
 			List<String> log = new ArrayList<>();
-			FeatureStats sameStats = Metrics.cachedRealStats(same, "own", net, 400, 64, dir, MetricProgress.NONE, log::add);
-			Metrics.Result near = Metrics.compute(sampler, net, sameStats, o, MetricProgress.NONE);
-			Metrics.Result far = Metrics.compute(sampler, net, Metrics.realStats(grey, "grey", net, 400, 64, MetricProgress.NONE), o, MetricProgress.NONE);
+			FeatureStats sameStats = Metrics.cachedRealStats(same, "own", net, 400, 64, dir, logTo(log));
+			Metrics.Result near = Metrics.compute(sampler, net, sameStats, o, Progress.NONE);
+			Metrics.Result far = Metrics.compute(sampler, net, Metrics.realStats(grey, "grey", net, 400, 64, Progress.NONE), o, Progress.NONE);
 			double fidNear = near.values.get("fid"), fidFar = far.values.get("fid");
 			assertTrue(fidNear >= 0 && fidNear * 20 < fidFar, "FID own images " + fidNear + " vs grey " + fidFar);
 			assertTrue(Math.abs(near.values.get("kid")) * 20 < far.values.get("kid"), near.values + " vs " + far.values);
@@ -113,9 +114,9 @@ class MetricsTest {
 			assertEquals(0.0, far.values.get("precision"), 1e-12, "no generated image looks like a flat grey one");
 
 			// same call, same numbers (seeded z and noise)
-			assertEquals(fidNear, Metrics.compute(sampler, net, sameStats, o, MetricProgress.NONE).values.get("fid"), 1e-9);
+			assertEquals(fidNear, Metrics.compute(sampler, net, sameStats, o, Progress.NONE).values.get("fid"), 1e-9);
 			// second request for the same pixels and network: from the cache, identical
-			FeatureStats cached = Metrics.cachedRealStats(same, "own", net, 400, 64, dir, MetricProgress.NONE, log::add);
+			FeatureStats cached = Metrics.cachedRealStats(same, "own", net, 400, 64, dir, logTo(log));
 			assertTrue(log.get(log.size() - 1).contains("from cache"), log.toString());
 			assertArrayEquals(sameStats.mean, cached.mean, 1e-12);
 		}
@@ -126,7 +127,7 @@ class MetricsTest {
 		try (StyleGanModel m = TestModels.tiny(8, 1); Sampler sampler = new Sampler(m, Device.cpu()).batchSize(32);
 				CnnFeatureNetwork net = CnnFeatureNetwork.create(PathLengthAndSeparabilityTest.tinyNetConfig(8, 1, 3), 6, Device.cpu())) {
 			Dataset reals = new Dataset(noise(64 * 64, 3), 64, 1, 8, DataRange.ofType("uint8"), null);
-			FeatureStats rs = Metrics.realStats(reals, "noise", net, 64, 32, MetricProgress.NONE);
+			FeatureStats rs = Metrics.realStats(reals, "noise", net, 64, 32, Progress.NONE);
 			Metrics.Options o = new Metrics.Options();
 			o.metrics = Metrics.ALL;
 			o.numGenerated = 64;
@@ -141,7 +142,7 @@ class MetricsTest {
 			assertTrue(r.values.get("ls_z") >= 1 && r.values.get("ls_z") <= 8, "2^ΣH with 3 binary attributes: " + r.values.get("ls_z"));
 			assertTrue(stages.stream().anyMatch(s -> s.startsWith("PPL")) && stages.contains("generated images"));
 
-			assertThrows(CancellationException.class, () -> Metrics.compute(sampler, net, rs, o, new MetricProgress() {
+			assertThrows(CancellationException.class, () -> Metrics.compute(sampler, net, rs, o, new Progress() {
 				@Override
 				public void update(String stage, long done, long total) {}
 
@@ -152,7 +153,7 @@ class MetricsTest {
 			}));
 			Metrics.Options bad = new Metrics.Options();
 			bad.metrics = Arrays.asList("fid", "is");
-			IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Metrics.compute(sampler, net, rs, bad, MetricProgress.NONE));
+			IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Metrics.compute(sampler, net, rs, bad, Progress.NONE));
 			assertTrue(e.getMessage().contains("'is'"));
 		}
 	}
@@ -162,5 +163,17 @@ class MetricsTest {
 		new NumpyRandom(seed).randnInto(v, 0, n);
 		for (int i = 0; i < n; i++) v[i] = Math.max(-1, Math.min(1, v[i] * 0.5f));
 		return v;
+	}
+
+	private static Progress logTo(java.util.List<String> log) {
+		return new Progress() {
+			@Override
+			public void update(String stage, long done, long total) {}
+
+			@Override
+			public void log(String message) {
+				log.add(message);
+			}
+		};
 	}
 }

@@ -8,6 +8,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.stylegan4fiji.TestModels;
 import io.github.stylegan4fiji.core.DataRange;
+import io.github.stylegan4fiji.core.Progress;
 import io.github.stylegan4fiji.core.StyleGanModel;
 import io.github.stylegan4fiji.data.Dataset;
 import io.github.stylegan4fiji.sampling.Sampler;
@@ -67,8 +68,8 @@ class TorchScriptFeatureNetworkTest {
 			Dataset reals = new Dataset(images(40, 1, 8), 40, 1, 8, DataRange.ofType("uint8"), null);
 			Metrics.Options o = new Metrics.Options();
 			o.numGenerated = 40;
-			Metrics.Result r = Metrics.compute(sampler, net, Metrics.realStats(reals, "t", net, 0, 16, MetricProgress.NONE), o,
-				MetricProgress.NONE);
+			Metrics.Result r = Metrics.compute(sampler, net, Metrics.realStats(reals, "t", net, 0, 16, Progress.NONE), o,
+				Progress.NONE);
 			assertTrue(r.values.get("fid") > 0 && Double.isFinite(r.values.get("fid")));
 		}
 	}

@@ -2,10 +2,10 @@ package io.github.stylegan4fiji.train;
 
 import ai.djl.Device;
 import io.github.stylegan4fiji.core.DataRange;
+import io.github.stylegan4fiji.core.NumpyRandom;
 import io.github.stylegan4fiji.core.StyleGanConfig;
 import io.github.stylegan4fiji.data.Dataset;
 import io.github.stylegan4fiji.io.ModelFile;
-import io.github.stylegan4fiji.core.NumpyRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,7 +60,7 @@ class TrainerTest {
 		o.snapshotKimg = 0.008;
 		o.gridSeeds = "0-1";
 		try (Trainer t = Trainer.start(tinyArch(8), o, data, dir.resolve("a"), Device.cpu())) {
-			t.run(TrainingListener.NONE, () -> false);
+			t.run(TrainingListener.NONE);
 		}
 		Path snap = dir.resolve("a").resolve("snapshots").resolve("model-00000.008kimg.zip");
 		assertTrue(Files.exists(snap), "three decimals of kimg in snapshot names");
@@ -71,7 +71,7 @@ class TrainerTest {
 				public void onSnapshot(Path model, Path grid, TrainingStatus s) {
 					snaps.add(model.getFileName());
 				}
-			}, () -> false);
+			});
 		}
 		// due at 0.016 and at the end (0.020); not at 0.012, the first step after 0.008
 		assertEquals(java.util.Arrays.asList(Path.of("model-00000.016kimg.zip"), Path.of("model-00000.020kimg.zip")), snaps);
@@ -148,7 +148,7 @@ class TrainerTest {
 				public void onStatus(TrainingStatus st) {
 					statuses[0]++;
 				}
-			}, () -> false);
+			});
 			assertTrue(s.kimg >= 0.2);
 		}
 		assertTrue(statuses[0] > 0);
@@ -171,7 +171,7 @@ class TrainerTest {
 		Path out2 = dir.resolve("cancelled");
 		int[] calls = {0};
 		try (Trainer t = Trainer.start(tinyArch(8), o, data, out2, Device.cpu())) {
-			t.run(TrainingListener.NONE, () -> ++calls[0] > 5);
+			t.run(stopWhen(() -> ++calls[0] > 5));
 		}
 		try (Trainer r = Trainer.resume(out2.resolve(Trainer.CHECKPOINT), data, out2, Device.cpu(), 0)) {
 			assertEquals(5, r.steps());
@@ -188,12 +188,12 @@ class TrainerTest {
 		java.util.List<String> log = new java.util.ArrayList<>();
 		TrainingListener listener = new TrainingListener() {
 			@Override
-			public void onLog(String message) {
+			public void log(String message) {
 				log.add(message);
 			}
 		};
 		try (Trainer t = Trainer.start(tinyArch(8), o, data, out, Device.cpu())) {
-			TrainingStatus s = t.run(listener, poisonOnceAfterStep(t, 7)); // D's weights NaN before the 8th step
+			TrainingStatus s = t.run(poisonOnceAfterStep(t, 7, log)); // D's weights NaN before the 8th step
 			assertTrue(poisoned[0], "the fault was injected");
 			assertTrue(s.kimg >= 0.06);
 			assertTrue(Double.isFinite(s.lossG) && Double.isFinite(s.lossD));
@@ -210,7 +210,7 @@ class TrainerTest {
 		o.maxRollbacks = 0;
 		Path out2 = dir.resolve("diverging-stop");
 		try (Trainer t = Trainer.start(tinyArch(8), o, data, out2, Device.cpu())) {
-			IOException e = assertThrows(IOException.class, () -> t.run(TrainingListener.NONE, poisonOnceAfterStep(t, 7)));
+			IOException e = assertThrows(IOException.class, () -> t.run(poisonOnceAfterStep(t, 7, null)));
 			assertTrue(e.getMessage().contains("diverged"), e.getMessage());
 		}
 		try (Trainer r = Trainer.resume(out2.resolve(Trainer.CHECKPOINT), data, out2, Device.cpu(), 0)) {
@@ -220,22 +220,40 @@ class TrainerTest {
 
 	private final boolean[] poisoned = {false};
 
+	/** A listener that only says when to stop (polled between steps). */
+	static TrainingListener stopWhen(java.util.function.BooleanSupplier stop) {
+		return new TrainingListener() {
+			@Override
+			public boolean cancelled() {
+				return stop.getAsBoolean();
+			}
+		};
+	}
+
 	/**
-	 * Fault injection from outside the trainer: the cancel check runs between steps, so it can
+	 * Fault injection from outside the trainer: the cancel poll runs between steps, so it can
 	 * overwrite D's weights with NaN once, before step {@code after} + 1 (the losses then diverge).
 	 */
-	private java.util.function.BooleanSupplier poisonOnceAfterStep(Trainer t, long after) {
+	private TrainingListener poisonOnceAfterStep(Trainer t, long after, java.util.List<String> log) {
 		poisoned[0] = false;
-		return () -> {
-			if (!poisoned[0] && t.steps() == after) {
-				poisoned[0] = true;
-				for (String n : t.model().d().names()) {
-					float[] nan = new float[(int) t.model().d().get(n).size()];
-					java.util.Arrays.fill(nan, Float.NaN);
-					t.model().d().get(n).set(nan);
-				}
+		return new TrainingListener() {
+			@Override
+			public void log(String message) {
+				if (log != null) log.add(message);
 			}
-			return false;
+
+			@Override
+			public boolean cancelled() {
+				if (!poisoned[0] && t.steps() == after) {
+					poisoned[0] = true;
+					for (String n : t.model().d().names()) {
+						float[] nan = new float[(int) t.model().d().get(n).size()];
+						java.util.Arrays.fill(nan, Float.NaN);
+						t.model().d().get(n).set(nan);
+					}
+				}
+				return false;
+			}
 		};
 	}
 
@@ -246,7 +264,7 @@ class TrainerTest {
 		o.loss = "wgan-gp";
 		try (Trainer t = Trainer.start(tinyArch(8), o, data, dir.resolve("wgan"), Device.cpu())) {
 			for (int i = 0; i < 30; i++) t.step();
-			TrainingStatus s = t.run(TrainingListener.NONE, () -> true); // status after the steps, no more steps
+			TrainingStatus s = t.run(stopWhen(() -> true)); // status after the steps, no more steps
 			assertTrue(Double.isFinite(s.lossG) && Double.isFinite(s.lossD), s.line());
 			assertTrue(s.r1 >= 0, "gradient penalty reported: " + s.r1);
 		}

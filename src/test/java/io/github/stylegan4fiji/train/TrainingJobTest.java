@@ -4,8 +4,8 @@ import ai.djl.Device;
 import ij.ImagePlus;
 import ij.io.FileSaver;
 import ij.process.ByteProcessor;
-import io.github.stylegan4fiji.io.ModelFile;
 import io.github.stylegan4fiji.core.NumpyRandom;
+import io.github.stylegan4fiji.io.ModelFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,7 +50,7 @@ class TrainingJobTest {
 		Path data = images();
 		TrainingJob first = job(data, dir.resolve("a"));
 		first.totalKimg = 0.008;
-		TrainingStatus s = first.run(TrainingListener.NONE, () -> false);
+		TrainingStatus s = first.run(TrainingListener.NONE);
 		assertEquals(0.008, s.kimg, 1e-9);
 		Path ckpt = dir.resolve("a").resolve(Trainer.CHECKPOINT);
 
@@ -58,19 +58,19 @@ class TrainingJobTest {
 		TrainingJob again = job(data, dir.resolve("b"));
 		again.architecture.resolution = 32;
 		again.resume = ckpt;
-		TrainingStatus same = again.run(TrainingListener.NONE, () -> false);
+		TrainingStatus same = again.run(TrainingListener.NONE);
 		assertEquals(0.008, same.kimg, 1e-9, "nothing to do: the stored length is reached");
 		assertEquals(0.008, ModelFile.readManifest(dir.resolve("b").resolve(Trainer.CHECKPOINT)).progress.kimg, 1e-9);
 
 		TrainingJob longer = job(data, dir.resolve("c"));
 		longer.resume = ckpt;
 		longer.totalKimg = 0.016;
-		assertEquals(0.016, longer.run(TrainingListener.NONE, () -> false).kimg, 1e-9, "an explicit length extends the run");
+		assertEquals(0.016, longer.run(TrainingListener.NONE).kimg, 1e-9, "an explicit length extends the run");
 
 		TrainingJob wrong = job(data, dir.resolve("d"));
 		wrong.resume = ckpt;
 		wrong.requestedResolution = 16;
-		IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> wrong.run(TrainingListener.NONE, () -> false));
+		IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> wrong.run(TrainingListener.NONE));
 		assertTrue(e.getMessage().contains("8² model"), e.getMessage());
 	}
 }
