@@ -4,8 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.github.stylegan4fiji.core.HostArrays;
-import io.github.stylegan4fiji.io.SafeTensors;
 import io.github.stylegan4fiji.core.NumpyRandom;
+import io.github.stylegan4fiji.io.SafeTensors;
 
 import java.io.IOException;
 import java.io.OutputStream;

@@ -3,10 +3,10 @@ package io.github.stylegan4fiji;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import io.github.stylegan4fiji.core.DataRange;
+import io.github.stylegan4fiji.core.NumpyRandom;
 import io.github.stylegan4fiji.core.Params;
 import io.github.stylegan4fiji.core.StyleGanConfig;
 import io.github.stylegan4fiji.core.StyleGanModel;
-import io.github.stylegan4fiji.core.NumpyRandom;
 
 /** Small models for tests, with the zero-initialised parts (noise strengths, w_avg) made non-trivial. */
 public final class TestModels {

@@ -6,10 +6,10 @@ import com.google.gson.JsonObject;
 import io.github.stylegan4fiji.core.DataRange;
 import io.github.stylegan4fiji.core.Devices;
 import io.github.stylegan4fiji.core.Flops;
+import io.github.stylegan4fiji.core.NumpyRandom;
 import io.github.stylegan4fiji.core.ProcessMemory;
 import io.github.stylegan4fiji.core.StyleGanConfig;
 import io.github.stylegan4fiji.data.Dataset;
-import io.github.stylegan4fiji.core.NumpyRandom;
 import io.github.stylegan4fiji.train.Trainer;
 import io.github.stylegan4fiji.train.TrainingOptions;
 

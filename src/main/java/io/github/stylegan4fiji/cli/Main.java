@@ -148,7 +148,7 @@ public final class Main {
 		o.lodInitialResolution = a.integer("start-resolution", 8);
 		o.progressive = a.flag("progressive", true);
 		o.r1Gamma = a.number("gamma", 10);
-		o.loss = a.string("loss", "logistic");
+		o.loss = TrainingOptions.Loss.parse(a.string("loss", "logistic"));
 		o.r1Interval = a.integer("r1-interval", 1);
 		o.mixingProb = a.number("mixing", 0.9);
 		o.mirror = a.flag("mirror", true);

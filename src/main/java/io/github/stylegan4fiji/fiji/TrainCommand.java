@@ -145,7 +145,7 @@ public class TrainCommand extends ContextCommand {
 			o.progressive = schedule.startsWith("progressive");
 			o.lodInitialResolution = Integer.parseInt(start_resolution);
 			o.r1Gamma = gamma;
-			o.loss = loss;
+			o.loss = TrainingOptions.Loss.parse(loss);
 			o.mixingProb = mixing;
 			o.mirror = mirror;
 			o.lrBase = learning_rate;

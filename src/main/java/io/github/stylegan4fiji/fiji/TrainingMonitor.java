@@ -6,17 +6,17 @@ import io.github.stylegan4fiji.train.TrainingListener;
 import io.github.stylegan4fiji.train.TrainingStatus;
 import org.jfree.chart.ChartPanel;
 
+import java.awt.BorderLayout;
+import java.awt.Image;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.swing.ImageIcon;
 import javax.swing.JButton;
 import javax.swing.JFrame;
 import javax.swing.JLabel;
 import javax.swing.JPanel;
 import javax.swing.SwingUtilities;
-import java.awt.BorderLayout;
-import java.awt.Image;
-import java.nio.file.Path;
-import java.util.Locale;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The training window shown when a display is present: G and D loss over kimg (JFreeChart), the

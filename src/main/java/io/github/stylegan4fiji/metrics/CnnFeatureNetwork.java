@@ -1,6 +1,5 @@
 package io.github.stylegan4fiji.metrics;
 
-import io.github.stylegan4fiji.core.HostArrays;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -9,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.github.stylegan4fiji.core.ConvShape;
 import io.github.stylegan4fiji.core.Convolutions;
+import io.github.stylegan4fiji.core.HostArrays;
 import io.github.stylegan4fiji.core.Json;
 import io.github.stylegan4fiji.core.Layers;
 import io.github.stylegan4fiji.core.ParamSpec;

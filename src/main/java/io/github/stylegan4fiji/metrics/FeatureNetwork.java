@@ -1,7 +1,6 @@
 package io.github.stylegan4fiji.metrics;
 
 import ai.djl.ndarray.NDArray;
-
 import io.github.stylegan4fiji.core.ConvShape;
 import io.github.stylegan4fiji.core.Convolutions;
 

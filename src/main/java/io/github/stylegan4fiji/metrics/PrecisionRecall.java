@@ -1,11 +1,11 @@
 package io.github.stylegan4fiji.metrics;
 
-import io.github.stylegan4fiji.core.HostArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.github.stylegan4fiji.core.HostArrays;
 
 /**
  * Improved precision and recall (Kynkäänniemi et al. 2019) as the official {@code precision_recall.py}:

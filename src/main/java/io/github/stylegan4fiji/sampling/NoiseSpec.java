@@ -1,18 +1,18 @@
 package io.github.stylegan4fiji.sampling;
 
-import io.github.stylegan4fiji.core.NumpyRandom;
-import io.github.stylegan4fiji.core.HostArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.github.stylegan4fiji.core.HostArrays;
 import io.github.stylegan4fiji.core.NoiseSource;
+import io.github.stylegan4fiji.core.NumpyRandom;
 import io.github.stylegan4fiji.core.Params;
 import io.github.stylegan4fiji.core.StyleGanConfig;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.List;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 

@@ -37,6 +37,8 @@ public final class Sampler implements AutoCloseable {
 	private final Params params;
 	private int batchSize = 16;
 	private Progress progress = Progress.NONE;
+	/** Level of detail to render at; NaN: the model's own (a snapshot renders what it was trained to). */
+	private double lod = Double.NaN;
 
 	public Sampler(StyleGanModel model, Device device) {
 		this.model = model;
@@ -45,6 +47,12 @@ public final class Sampler implements AutoCloseable {
 		this.device = device;
 		this.manager = Engine.getInstance().newBaseManager(device);
 		this.params = model.device().equals(device) ? model.gEma() : model.gEma().toDevice(device, manager);
+	}
+
+	/** Renders at this level of detail instead of the model's (e.g. the trainer's current phase). */
+	public Sampler lod(double lod) {
+		this.lod = lod;
+		return this;
 	}
 
 	public Sampler batchSize(int size) {
@@ -136,7 +144,8 @@ public final class Sampler implements AutoCloseable {
 				}
 				wb = generator.truncate(params, wb, t.psi, t.cutoff);
 				// at the model's level of detail: a snapshot taken mid-growth renders what it was trained to
-				NDArray img = generator.synthesize(params, wb, noise.source(config, params, b0), model.progress.lod, LayerObserver.NONE);
+				NDArray img = generator.synthesize(params, wb, noise.source(config, params, b0),
+					Double.isNaN(lod) ? model.progress.lod : lod, LayerObserver.NONE);
 				float[] host = img.toFloatArray();
 				System.arraycopy(host, 0, out, b0 * per, host.length);
 			}

@@ -30,12 +30,15 @@ import io.github.stylegan4fiji.io.ImageFiles;
 import io.github.stylegan4fiji.io.ModelFile;
 import io.github.stylegan4fiji.io.ModelFormatException;
 import io.github.stylegan4fiji.io.SafeTensors;
-import io.github.stylegan4fiji.metrics.CnnFeatureNetwork;
+import io.github.stylegan4fiji.metrics.FeatureNetwork;
+import io.github.stylegan4fiji.metrics.FeatureNetworks;
 import io.github.stylegan4fiji.metrics.FeatureStats;
 import io.github.stylegan4fiji.metrics.Metrics;
 import io.github.stylegan4fiji.optim.Adam;
 import io.github.stylegan4fiji.sampling.Images;
 import io.github.stylegan4fiji.sampling.Sampler;
+import io.github.stylegan4fiji.sampling.Truncation;
+import io.github.stylegan4fiji.sampling.NoiseSpec;
 import io.github.stylegan4fiji.sampling.SeedList;
 
 import java.io.ByteArrayOutputStream;
@@ -106,7 +109,7 @@ public final class Trainer implements AutoCloseable {
 	private final List<String> dParams = new ArrayList<>();
 	private final long[] gridSeeds;
 	/** Metrics during training: loaded at the first evaluation, real statistics computed once. */
-	private CnnFeatureNetwork metricsNet;
+	private FeatureNetwork metricsNet;
 	private FeatureStats metricsReals;
 	private long lastMetricsInterval = -1;
 	private int[] permutation;
@@ -535,18 +538,10 @@ public final class Trainer implements AutoCloseable {
 		if (keep.size() != lines.size()) AtomicFiles.write(logFile, (String.join("\n", keep) + (keep.isEmpty() ? "" : "\n")).getBytes(StandardCharsets.UTF_8));
 	}
 
-	/** Renders the fixed grid seeds with G_ema at the current level of detail. */
+	/** Renders the fixed grid seeds with G_ema (constant noise, no truncation) at the current level of detail. */
 	public Images sampleGrid() {
-		Schedule sched = schedule();
-		try (NDScope scope = new NDScope()) {
-			scope.suppressNotUsedWarning();
-			NDManager m = model.manager();
-			float[] z = io.github.stylegan4fiji.sampling.Latents.zBatch(gridSeeds, model.config.latentSize);
-			Params ema = model.gEma();
-			NDArray[] ws = model.generator.broadcast(model.generator.map(ema, HostArrays.upload(m, z, new Shape(gridSeeds.length, model.config.latentSize))));
-			NDArray img = model.generator.synthesize(ema, ws, NoiseSource.constant(ema), sched.lod, LayerObserver.NONE);
-			int r = model.config.resolution;
-			return new Images(gridSeeds.length, model.config.channels, r, r, img.toFloatArray());
+		try (Sampler s = sampler()) {
+			return s.batchSize(Math.max(1, gridSeeds.length)).generate(gridSeeds, Truncation.NONE, NoiseSpec.constant());
 		}
 	}
 
@@ -639,7 +634,7 @@ public final class Trainer implements AutoCloseable {
 		mo.lsSamples = opts.metricsImages;
 		mo.maxKept = Math.min(mo.maxKept, opts.metricsImages);
 		if (metricsNet == null) {
-			metricsNet = CnnFeatureNetwork.load(java.nio.file.Paths.get(opts.metricsFeatureNetwork), model.device());
+			metricsNet = FeatureNetworks.load(java.nio.file.Paths.get(opts.metricsFeatureNetwork), model.device()); // built-in or TorchScript
 			metricsNet.checkCompatible(model.config.channels, model.config.resolution);
 			EngineCheck.ensureCorrect(EngineCheck.forJob(metricsNet.convolutionShapes(), 64), model.device(), listener::log);
 		}
@@ -679,9 +674,9 @@ public final class Trainer implements AutoCloseable {
 		return t;
 	}
 
-	/** A sampler on the model being trained (uses G_ema). */
+	/** A sampler on the model being trained (uses G_ema), at the current phase's level of detail. */
 	public Sampler sampler() {
-		return new Sampler(model, model.device());
+		return new Sampler(model, model.device()).lod(schedule().lod);
 	}
 
 	@Override

@@ -24,11 +24,31 @@ public final class TrainingOptions {
 	/** Learning rate by resolution and otherwise (G and D alike, as in the official config). */
 	public double lrBase = 0.001;
 	public Map<Integer, Double> lrDict = new LinkedHashMap<>();
-	/**
-	 * "logistic" (the paper's non-saturating logistic loss with R1) or "wgan-gp" (WGAN-GP as the
-	 * official {@code G_wgan}/{@code D_wgan_gp}; R1 settings are then unused).
-	 */
-	public String loss = "logistic";
+	/** The GAN loss; written to files and typed by users as "logistic" or "wgan-gp". */
+	public enum Loss {
+		/** The paper's non-saturating logistic loss with R1. */
+		@com.google.gson.annotations.SerializedName("logistic") LOGISTIC("logistic"),
+		/** WGAN-GP as the official {@code G_wgan}/{@code D_wgan_gp}; R1 settings are then unused. */
+		@com.google.gson.annotations.SerializedName("wgan-gp") WGAN_GP("wgan-gp");
+
+		public final String key;
+
+		Loss(String key) {
+			this.key = key;
+		}
+
+		public static Loss parse(String key) {
+			for (Loss l : values()) if (l.key.equalsIgnoreCase(key.trim())) return l;
+			throw new IllegalArgumentException("loss must be logistic or wgan-gp, not " + key);
+		}
+
+		@Override
+		public String toString() {
+			return key;
+		}
+	}
+
+	public Loss loss = Loss.LOGISTIC;
 	/** WGAN-GP: gradient penalty weight λ, target norm and the drift term ε·D(real)². */
 	public double wganLambda = 10, wganTarget = 1, wganEpsilon = 0.001;
 	/** R1 weight γ and how often it is applied (1 = every step; k > 1 = lazy, scaled by k). */
@@ -69,7 +89,7 @@ public final class TrainingOptions {
 
 
 	public boolean isWgan() {
-		return "wgan-gp".equals(loss);
+		return loss == Loss.WGAN_GP;
 	}
 
 	public int minibatch(int resolution) {
@@ -92,7 +112,7 @@ public final class TrainingOptions {
 		check(gEmaKimg >= 0, "g_ema_kimg must be ≥ 0");
 		check(snapshotKimg > 0, "snapshot_kimg must be > 0");
 		check(metricsKimg >= 0, "metrics_kimg must be ≥ 0");
-		check("logistic".equals(loss) || "wgan-gp".equals(loss), "loss must be logistic or wgan-gp, not " + loss);
+		check(loss != null, "loss must be logistic or wgan-gp");
 		check(wganLambda >= 0 && wganTarget > 0 && wganEpsilon >= 0, "wgan_lambda ≥ 0, wgan_target > 0, wgan_epsilon ≥ 0");
 		check(metricsKimg == 0 || (metricsFeatureNetwork != null && !metricsFeatureNetwork.isEmpty()),
 			"metrics during training need a feature network file");

@@ -114,8 +114,8 @@ class EngineCheckTest {
 	void wholeNetworksInFloat32AgreeWithFloat64() {
 		// G's image, D's scores and R1's input gradient with random weights (non-zero biases, noise strengths)
 		StyleGanConfig c = StyleGanConfig.reference();
-		Generator g = new Generator(c);
-		Discriminator d = new Discriminator(c);
+		GeneratorNetwork g = NetworkFamily.generator(c);
+		DiscriminatorNetwork d = NetworkFamily.discriminator(c);
 		try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
 			Random rng = new Random(11);
 			Params g32 = random(g.parameters(), m, rng, DataType.FLOAT32), g64 = as64(g32, g.parameters(), m);
@@ -137,7 +137,7 @@ class EngineCheckTest {
 		Params p = new Params(m);
 		for (ParamSpec s : specs) {
 			NDArray v = gaussian(m, rng, new Shape(s.shape));
-			if (s.name.endsWith("/bias") || s.name.endsWith("/Noise/weight") || s.name.equals(Generator.DLATENT_AVG)) v = v.mul(0.2f);
+			if (s.name.endsWith("/bias") || s.name.endsWith("/Noise/weight") || s.name.equals(GeneratorNetwork.DLATENT_AVG)) v = v.mul(0.2f);
 			p.put(s.name, v.toType(type, false), s.trainable);
 		}
 		return p;

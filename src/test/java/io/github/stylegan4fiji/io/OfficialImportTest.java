@@ -6,9 +6,9 @@ import ai.djl.ndarray.NDManager;
 import io.github.stylegan4fiji.PythonReference;
 import io.github.stylegan4fiji.core.LayerObserver;
 import io.github.stylegan4fiji.core.NoiseSource;
+import io.github.stylegan4fiji.core.NumpyRandom;
 import io.github.stylegan4fiji.core.Params;
 import io.github.stylegan4fiji.core.StyleGanModel;
-import io.github.stylegan4fiji.core.NumpyRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

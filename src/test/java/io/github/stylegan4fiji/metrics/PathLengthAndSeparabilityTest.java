@@ -2,9 +2,9 @@ package io.github.stylegan4fiji.metrics;
 
 import ai.djl.Device;
 import io.github.stylegan4fiji.TestModels;
+import io.github.stylegan4fiji.core.NumpyRandom;
 import io.github.stylegan4fiji.core.StyleGanModel;
 import io.github.stylegan4fiji.sampling.Images;
-import io.github.stylegan4fiji.core.NumpyRandom;
 import io.github.stylegan4fiji.sampling.Sampler;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,6 @@
 package io.github.stylegan4fiji.sampling;
 
 import io.github.stylegan4fiji.core.NumpyRandom;
-
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.*;

@@ -1,13 +1,13 @@
 package io.github.stylegan4fiji.sampling;
 
-import io.github.stylegan4fiji.core.NumpyRandom;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import io.github.stylegan4fiji.TestModels;
-import io.github.stylegan4fiji.core.Generator;
+import io.github.stylegan4fiji.core.GeneratorNetwork;
 import io.github.stylegan4fiji.core.NoiseSource;
+import io.github.stylegan4fiji.core.NumpyRandom;
 import io.github.stylegan4fiji.core.StyleGanModel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -65,7 +65,7 @@ class SamplerTest {
 
 	@Test
 	void truncationFormulaPsiOneAndCutoff() {
-		Generator g = model.generator;
+		GeneratorNetwork g = model.generator;
 		try (NDScope scope = new NDScope()) {
 			scope.suppressNotUsedWarning();
 			NDArray w = g.map(model.gEma(), model.manager().create(Latents.zBatch(new long[] {5, 6}, 16), new Shape(2, 16)));
@@ -73,7 +73,7 @@ class SamplerTest {
 			NDArray[] same = g.truncate(model.gEma(), ws, 1.0, 0);
 			for (int l = 0; l < ws.length; l++) assertSame(ws[l], same[l]);
 			NDArray[] cut = g.truncate(model.gEma(), ws, 0.5, 3);
-			float[] avg = model.gEma().get(Generator.DLATENT_AVG).toFloatArray();
+			float[] avg = model.gEma().get(GeneratorNetwork.DLATENT_AVG).toFloatArray();
 			float[] wv = w.toFloatArray();
 			for (int l = 0; l < ws.length; l++) {
 				float[] got = cut[l].toFloatArray();
@@ -88,7 +88,7 @@ class SamplerTest {
 
 	@Test
 	void styleMixingKeepsSourceAActivationsBeforeTheCrossover() {
-		Generator g = model.generator;
+		GeneratorNetwork g = model.generator;
 		int k = 4;
 		try (NDScope scope = new NDScope()) {
 			scope.suppressNotUsedWarning();
@@ -137,7 +137,7 @@ class SamplerTest {
 
 	@Test
 	void resamplingNoiseInChosenLayersOnly() {
-		Generator g = model.generator;
+		GeneratorNetwork g = model.generator;
 		NoiseSpec base = NoiseSpec.seeded(1);
 		NoiseSpec fineOnly = base.withLayers(new LayerRange(6, 8), 99);
 		try (NDScope scope = new NDScope()) {

@@ -9,14 +9,14 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import io.github.stylegan4fiji.core.Autograd;
 import io.github.stylegan4fiji.core.DataRange;
-import io.github.stylegan4fiji.core.Discriminator;
-import io.github.stylegan4fiji.core.Generator;
+import io.github.stylegan4fiji.core.DiscriminatorNetwork;
+import io.github.stylegan4fiji.core.GeneratorNetwork;
 import io.github.stylegan4fiji.core.LayerObserver;
 import io.github.stylegan4fiji.core.NoiseSource;
+import io.github.stylegan4fiji.core.NumpyRandom;
 import io.github.stylegan4fiji.core.Params;
 import io.github.stylegan4fiji.core.StyleGanConfig;
 import io.github.stylegan4fiji.core.StyleGanModel;
-import io.github.stylegan4fiji.core.NumpyRandom;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -101,7 +101,7 @@ class GradientCheckTest {
 				NDManager m = NDManager.newBaseManager(Device.cpu()); NDScope scope = new NDScope()) {
 			scope.suppressNotUsedWarning();
 			Params d = toDouble(model.d(), m);
-			Discriminator disc = model.discriminator;
+			DiscriminatorNetwork disc = model.discriminator;
 			NDArray reals = randn(m, 1, 4, 2, 8, 8), fakes = randn(m, 2, 4, 2, 8, 8);
 			double lod = 0.4, weight = 10 * 0.5;
 
@@ -138,12 +138,12 @@ class GradientCheckTest {
 				NDManager m = NDManager.newBaseManager(Device.cpu()); NDScope scope = new NDScope()) {
 			scope.suppressNotUsedWarning();
 			Params d = toDouble(model.d(), m);
-			Discriminator disc = model.discriminator;
+			DiscriminatorNetwork disc = model.discriminator;
 			NDArray reals = randn(m, 5, 4, 2, 8, 8), fakes = randn(m, 6, 4, 2, 8, 8);
 			NDArray alpha = m.create(new double[] {0.1, 0.5, 0.7, 0.95}, new Shape(4, 1, 1, 1));
 			double lod = 0.3;
 			TrainingOptions o = new TrainingOptions();
-			o.loss = "wgan-gp";
+			o.loss = TrainingOptions.Loss.WGAN_GP;
 
 			String[] checked = {"D/4x4/Dense1/weight", "D/4x4/Conv/weight", "D/8x8/Conv1_down/weight", "D/FromRGB_lod0/weight"};
 			// oracle: the official formula with ∇D(mix) from autograd, per sample, then the batch mean
@@ -208,7 +208,7 @@ class GradientCheckTest {
 			scope.suppressNotUsedWarning();
 			io.github.stylegan4fiji.TestModels.perturb(model.g(), 6); // a non-constant 4×4 input keeps instance norm smooth
 			Params g = toDouble(model.g(), m), d = toDouble(model.d(), m);
-			Generator gen = model.generator;
+			GeneratorNetwork gen = model.generator;
 			NDArray z = randn(m, 5, 3, c.latentSize);
 			NoiseSource noise = NoiseSource.constant(g);
 			DoubleSupplier loss = () -> {

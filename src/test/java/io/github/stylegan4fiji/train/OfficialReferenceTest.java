@@ -11,12 +11,12 @@ import io.github.stylegan4fiji.core.DataRange;
 import io.github.stylegan4fiji.core.HostArrays;
 import io.github.stylegan4fiji.core.LayerObserver;
 import io.github.stylegan4fiji.core.NoiseSource;
+import io.github.stylegan4fiji.core.NumpyRandom;
 import io.github.stylegan4fiji.core.Params;
 import io.github.stylegan4fiji.core.StyleGanConfig;
 import io.github.stylegan4fiji.core.StyleGanModel;
 import io.github.stylegan4fiji.io.ModelFile;
 import io.github.stylegan4fiji.io.SafeTensors;
-import io.github.stylegan4fiji.core.NumpyRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,8 +35,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static io.github.stylegan4fiji.PythonReference.gauss;
-import static io.github.stylegan4fiji.PythonReference.upload;
 import static io.github.stylegan4fiji.PythonReference.uniform;
+import static io.github.stylegan4fiji.PythonReference.upload;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**

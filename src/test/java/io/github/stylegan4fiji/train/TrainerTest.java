@@ -261,15 +261,17 @@ class TrainerTest {
 	void wganGpTrains() throws IOException {
 		Dataset data = blobs(64, 8, 5);
 		TrainingOptions o = progressiveOptions();
-		o.loss = "wgan-gp";
+		o.loss = TrainingOptions.Loss.WGAN_GP;
 		try (Trainer t = Trainer.start(tinyArch(8), o, data, dir.resolve("wgan"), Device.cpu())) {
 			for (int i = 0; i < 30; i++) t.step();
 			TrainingStatus s = t.run(stopWhen(() -> true)); // status after the steps, no more steps
 			assertTrue(Double.isFinite(s.lossG) && Double.isFinite(s.lossD), s.line());
 			assertTrue(s.r1 >= 0, "gradient penalty reported: " + s.r1);
 		}
-		o.loss = "hinge";
-		assertThrows(IllegalArgumentException.class, () -> Trainer.start(tinyArch(8), o, data, dir.resolve("bad"), Device.cpu()));
+		assertThrows(IllegalArgumentException.class, () -> TrainingOptions.Loss.parse("hinge"));
+		// files keep the words users type
+		assertTrue(io.github.stylegan4fiji.core.Json.GSON.toJson(o).contains("\"loss\": \"wgan-gp\""));
+		assertEquals(TrainingOptions.Loss.LOGISTIC, io.github.stylegan4fiji.core.Json.GSON.fromJson("{\"loss\": \"logistic\"}", TrainingOptions.class).loss);
 	}
 
 	@Test

@@ -1,0 +1,20 @@
+package io.github.stylegan4fiji.core;
+
+import ai.djl.ndarray.NDArray;
+
+import java.util.List;
+
+/** The discriminator side of the seam described at {@link GeneratorNetwork}. */
+public interface DiscriminatorNetwork {
+
+	List<ParamSpec> parameters();
+
+	/** images [N, channels, res, res] → scores [N, 1] at a level of detail. */
+	NDArray forward(Params p, NDArray images, double lod);
+
+	/**
+	 * Scores and ∇ₓΣD(x), written with differentiable ops so that R1's gradient with respect to the
+	 * weights comes from one first-order backward pass.
+	 */
+	NDArray[] forwardWithInputGradient(Params p, NDArray images, double lod);
+}
