@@ -65,6 +65,8 @@ public final class EngineDoctor {
 		line(r, "CPU vector extensions", String.join(" ", cpuFlags()));
 		line(r, "environment", env("OMP_NUM_THREADS") + " " + env("MKL_CBWR") + " " + env("ONEDNN_MAX_CPU_ISA") + " "
 			+ env("DNNL_MAX_CPU_ISA") + "; stylegan4fiji.conv=" + System.getProperty("stylegan4fiji.conv", "auto"));
+		EngineSetup.init();
+		line(r, "allocator", EngineSetup.allocator() + "; GLIBC_TUNABLES " + String.valueOf(EngineSetup.processEnv("GLIBC_TUNABLES")));
 
 		EngineCheck.Report raw = EngineCheck.check(KNOWN_BAD, device, Convolutions.Route.LIBTORCH);
 		line(r, "libtorch's own conv2d", raw.ok()
