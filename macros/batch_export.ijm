@@ -2,8 +2,8 @@
 // files already written are kept and skipped.
 // Arguments: model=<file> out=<folder> seeds=<list> device=<auto|cpu|gpu:N>
 args = getArgument();
-model = arg(args, "model", "models/fashion-mnist-32.zip");
-out = arg(args, "out", "out/synthetic");
+model = pathArg(args, "model", "models/fashion-mnist-32.zip", "Choose a StyleGAN model (.zip)", false);
+out = pathArg(args, "out", "out/synthetic", "Choose an output folder", true);
 seeds = arg(args, "seeds", "0-99");
 device = arg(args, "device", "auto");
 makeDirectories(out);
@@ -25,4 +25,16 @@ function makeDirectories(path) {
 		p = p + parts[i] + "/";
 		if (!File.exists(p)) File.makeDirectory(p);
 	}
+}
+
+function pathArg(args, key, def, prompt, folder) {
+	// given as an argument, or asked for when the macro is run from the menu without arguments
+	v = arg(args, key, "");
+	if (v != "") return v;
+	if (args == "" && !is("Batch Mode")) {
+		if (folder) v = getDirectory(prompt); else v = File.openDialog(prompt);
+		if (v == "") exit("No " + key + " chosen");
+		return v;
+	}
+	return def;
 }

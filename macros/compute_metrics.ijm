@@ -3,10 +3,10 @@
 // Arguments (key=value or key=[value with spaces]): model=<file> real_images=<folder> out=<folder>
 //   feature_network=<file> metrics=<fid,kid,pr,ppl_wend,...> num=<generated images> ppl_pairs=<n> device=<auto|cpu|gpu:N>
 args = getArgument();
-model = arg(args, "model", "models/fashion-mnist-32.zip");
-reals = arg(args, "real_images", "work-data/fashion-mnist/t10k");
-out = arg(args, "out", "out/metrics");
-net = arg(args, "feature_network", "models/fashion-mnist-classifier.zip");
+model = pathArg(args, "model", "models/fashion-mnist-32.zip", "Choose a StyleGAN model (.zip)", false);
+reals = pathArg(args, "real_images", "work-data/fashion-mnist/t10k", "Choose the folder of real images", true);
+out = pathArg(args, "out", "out/metrics", "Choose an output folder", true);
+net = pathArg(args, "feature_network", "models/fashion-mnist-classifier.zip", "Choose the feature network (.zip)", false);
 metrics = arg(args, "metrics", "fid,kid,pr,ppl_wend");
 num = arg(args, "num", "10000");
 pairs = arg(args, "ppl_pairs", "10000");
@@ -33,4 +33,16 @@ function makeDirectories(path) {
 		p = p + parts[i] + "/";
 		if (!File.exists(p)) File.makeDirectory(p);
 	}
+}
+
+function pathArg(args, key, def, prompt, folder) {
+	// given as an argument, or asked for when the macro is run from the menu without arguments
+	v = arg(args, key, "");
+	if (v != "") return v;
+	if (args == "" && !is("Batch Mode")) {
+		if (folder) v = getDirectory(prompt); else v = File.openDialog(prompt);
+		if (v == "") exit("No " + key + " chosen");
+		return v;
+	}
+	return def;
 }

@@ -3,8 +3,8 @@
 // its standard deviation (Fig. 4), noise in chosen layers only (Fig. 5), truncation sweep (Fig. 8).
 // Arguments (getArgument, key=value or key=[value with spaces]): model=<file> out=<folder> device=<auto|cpu|gpu:N>
 args = getArgument();
-model = arg(args, "model", "models/fashion-mnist-32.zip");
-out = arg(args, "out", "out/demo");
+model = pathArg(args, "model", "models/fashion-mnist-32.zip", "Choose a StyleGAN model (.zip)", false);
+out = pathArg(args, "out", "out/demo", "Choose an output folder", true);
 device = arg(args, "device", "auto");
 common = "model=[" + model + "] output_type=[data type and range] device=" + device + " montage=true";
 makeDirectories(out);
@@ -68,4 +68,16 @@ function makeDirectories(path) {
 		p = p + parts[i] + "/";
 		if (!File.exists(p)) File.makeDirectory(p);
 	}
+}
+
+function pathArg(args, key, def, prompt, folder) {
+	// given as an argument, or asked for when the macro is run from the menu without arguments
+	v = arg(args, key, "");
+	if (v != "") return v;
+	if (args == "" && !is("Batch Mode")) {
+		if (folder) v = getDirectory(prompt); else v = File.openDialog(prompt);
+		if (v == "") exit("No " + key + " chosen");
+		return v;
+	}
+	return def;
 }

@@ -1,8 +1,8 @@
 // The paper's Figure 3: rows = source A, columns = source B; coarse, then middle styles from B.
 // Arguments: model=<file> out=<folder> device=<auto|cpu|gpu:N>
 args = getArgument();
-model = arg(args, "model", "models/fashion-mnist-32.zip");
-out = arg(args, "out", "out/macros");
+model = pathArg(args, "model", "models/fashion-mnist-32.zip", "Choose a StyleGAN model (.zip)", false);
+out = pathArg(args, "out", "out/macros", "Choose an output folder", true);
 device = arg(args, "device", "auto");
 makeDirectories(out);
 ranges = newArray("coarse", "middle");
@@ -32,4 +32,16 @@ function makeDirectories(path) {
 		p = p + parts[i] + "/";
 		if (!File.exists(p)) File.makeDirectory(p);
 	}
+}
+
+function pathArg(args, key, def, prompt, folder) {
+	// given as an argument, or asked for when the macro is run from the menu without arguments
+	v = arg(args, key, "");
+	if (v != "") return v;
+	if (args == "" && !is("Batch Mode")) {
+		if (folder) v = getDirectory(prompt); else v = File.openDialog(prompt);
+		if (v == "") exit("No " + key + " chosen");
+		return v;
+	}
+	return def;
 }

@@ -1,8 +1,8 @@
 // Train a StyleGAN on a folder of images (here a short, small run), then show a few samples.
 // Arguments: data=<folder> out=<folder> resolution=<n> kimg=<n> phase_kimg=<n> batch=<n> device=<auto|cpu|gpu:N>
 args = getArgument();
-data = arg(args, "data", "data/images");
-out = arg(args, "out", "out/training");
+data = pathArg(args, "data", "data/images", "Choose the folder of training images", true);
+out = pathArg(args, "out", "out/training", "Choose an output folder", true);
 res = arg(args, "resolution", "32");
 kimg = arg(args, "kimg", "20");
 phase = arg(args, "phase_kimg", "5");
@@ -18,4 +18,16 @@ return "ok";
 function arg(args, key, def) {
 	// ImageJ's own option parser: key=value or key=[value with spaces]
 	return call("ij.Macro.getValue", args, key, def);
+}
+
+function pathArg(args, key, def, prompt, folder) {
+	// given as an argument, or asked for when the macro is run from the menu without arguments
+	v = arg(args, key, "");
+	if (v != "") return v;
+	if (args == "" && !is("Batch Mode")) {
+		if (folder) v = getDirectory(prompt); else v = File.openDialog(prompt);
+		if (v == "") exit("No " + key + " chosen");
+		return v;
+	}
+	return def;
 }
