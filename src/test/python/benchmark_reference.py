@@ -1,0 +1,151 @@
+#!/usr/bin/env python3
+"""Timing of the independent reference (official_stylegan.py's official graph, PyTorch from Python,
+float32 here) on the configurations of the project's own benchmarks, for `bin/benchmark compare`.
+
+Prints JSON lines: {"benchmark": "reference_generation"|"reference_training", "config", "batch",
+"ms_per_batch"|"ms_per_iteration", "repeats", "torch", "threads"}.
+Generation: z -> mapping -> truncation (psi 0.7, cutoff 8) -> synthesis with the stored noise.
+Training iteration: a D step (logistic loss + R1 gamma 10 on the reals, Adam) and a G step
+(non-saturating loss, Adam), no style mixing, at full resolution.
+
+usage: benchmark_reference.py [repeats=5]
+"""
+import json
+import math
+import os
+import statistics
+import sys
+import time
+
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import official_stylegan as ref  # noqa: E402
+
+torch.set_default_dtype(torch.float32)  # the reference runs float64 for checking; timing is float32
+torch.set_num_threads(int(os.environ.get('OMP_NUM_THREADS', os.cpu_count() or 1)))
+
+
+def arch(res, ch, fmap_base, fmap_max, latent):
+    return dict(resolution=res, channels=ch, fmap_base=fmap_base, fmap_decay=1.0, fmap_max=fmap_max, latent=latent,
+                mapping_layers=8, mapping_lr_mul=0.01, normalize_latents=True, use_noise=True, const_input=True, blur=True,
+                mbstd_group_size=4, mbstd_num_features=1)
+
+
+def params(c, g):
+    """Random weights under the official names, in the PyTorch layout official_stylegan.py reads."""
+    nf = lambda s: ref.nf(c, s)
+    r2 = int(math.log2(c['resolution']))
+    P = {}
+
+    def t(*shape):
+        return (torch.randn(*shape) * 0.5).requires_grad_(True)
+    if g:
+        L, D = c['latent'], c['latent']
+        for i in range(c['mapping_layers']):
+            P['G_mapping/Dense%d/weight' % i] = t(D, L)
+            P['G_mapping/Dense%d/bias' % i] = t(D)
+        P['dlatent_avg'] = torch.zeros(D)
+        for layer in range(2 * r2 - 2):
+            r = 4 << (layer // 2)
+            P['G_synthesis/noise%d' % layer] = torch.randn(1, 1, r, r)
+
+        def epi(scope, n):
+            P[scope + '/Noise/weight'] = t(n)
+            P[scope + '/bias'] = t(n)
+            P[scope + '/StyleMod/weight'] = t(2 * n, D)
+            P[scope + '/StyleMod/bias'] = t(2 * n)
+        P['G_synthesis/4x4/Const/const'] = t(1, nf(1), 4, 4)
+        epi('G_synthesis/4x4/Const', nf(1))
+        P['G_synthesis/4x4/Conv/weight'] = t(nf(1), nf(1), 3, 3)
+        epi('G_synthesis/4x4/Conv', nf(1))
+        for res in range(3, r2 + 1):
+            s = 'G_synthesis/%dx%d/' % (2 ** res, 2 ** res)
+            P[s + 'Conv0_up/weight'] = t(nf(res - 1), nf(res - 2), 3, 3)
+            epi(s + 'Conv0_up', nf(res - 1))
+            P[s + 'Conv1/weight'] = t(nf(res - 1), nf(res - 1), 3, 3)
+            epi(s + 'Conv1', nf(res - 1))
+        for res in range(2, r2 + 1):
+            P['G_synthesis/ToRGB_lod%d/weight' % (r2 - res)] = t(c['channels'], nf(res - 1), 1, 1)
+            P['G_synthesis/ToRGB_lod%d/bias' % (r2 - res)] = t(c['channels'])
+    else:
+        for res in range(r2, 1, -1):
+            P['D/FromRGB_lod%d/weight' % (r2 - res)] = t(nf(res - 1), c['channels'], 1, 1)
+            P['D/FromRGB_lod%d/bias' % (r2 - res)] = t(nf(res - 1))
+        for res in range(r2, 2, -1):
+            s = 'D/%dx%d/' % (2 ** res, 2 ** res)
+            P[s + 'Conv0/weight'] = t(nf(res - 1), nf(res - 1), 3, 3)
+            P[s + 'Conv0/bias'] = t(nf(res - 1))
+            P[s + 'Conv1_down/weight'] = t(nf(res - 2), nf(res - 1), 3, 3)
+            P[s + 'Conv1_down/bias'] = t(nf(res - 2))
+        P['D/4x4/Conv/weight'] = t(nf(1), nf(1) + 1, 3, 3)
+        P['D/4x4/Conv/bias'] = t(nf(1))
+        P['D/4x4/Dense0/weight'] = t(nf(0), nf(1) * 16)
+        P['D/4x4/Dense0/bias'] = t(nf(0))
+        P['D/4x4/Dense1/weight'] = t(1, nf(0))
+        P['D/4x4/Dense1/bias'] = t(1)
+    return P
+
+
+def generate(c, G, z):
+    layers = 2 * int(math.log2(c['resolution'])) - 2
+    w = ref.g_mapping(c, G, z)
+    dl = ref.truncate(c, G['dlatent_avg'], w[:, None, :].repeat(1, layers, 1), 0.7, 8)
+    return ref.g_synthesis(c, G, dl, 0.0, 'const', None)
+
+
+def median_ms(fn, repeats):
+    fn()  # warm-up
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times)
+
+
+def main():
+    repeats = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+    common = dict(repeats=repeats, torch=torch.__version__, threads=torch.get_num_threads())
+    for name, c, batch in [('res32_c1_fb1024_fm128_z128', arch(32, 1, 1024, 128, 128), 16),
+                           ('res128_c3_fb4096_fm256_z256', arch(128, 3, 4096, 256, 256), 8)]:
+        torch.manual_seed(0)
+        G = {k: v.detach() for k, v in params(c, True).items()}
+        z = torch.randn(batch, c['latent'])
+        with torch.no_grad():
+            ms = median_ms(lambda: generate(c, G, z), repeats)
+        print(json.dumps(dict(benchmark='reference_generation', config=name, batch=batch, ms_per_batch=round(ms, 2), **common)))
+        sys.stdout.flush()
+    for name, c, batch in [('res32_c1_fb1024_fm128_z128_b16', arch(32, 1, 1024, 128, 128), 16),
+                           ('res64_c3_fb2048_fm256_z256_b8', arch(64, 3, 2048, 256, 256), 8)]:
+        torch.manual_seed(0)
+        G, D = params(c, True), params(c, False)
+        optG = torch.optim.Adam([v for k, v in G.items() if v.requires_grad], lr=0.001, betas=(0, 0.99), eps=1e-8)
+        optD = torch.optim.Adam(list(D.values()), lr=0.001, betas=(0, 0.99), eps=1e-8)
+        reals = torch.rand(batch, c['channels'], c['resolution'], c['resolution']) * 2 - 1
+
+        def iteration():
+            z = torch.randn(batch, c['latent'])
+            with torch.no_grad():
+                fakes = generate(c, G, z)
+            r = reals.clone().requires_grad_(True)
+            real_scores = ref.d_basic(c, D, r, 0.0)
+            fake_scores = ref.d_basic(c, D, fakes, 0.0)
+            grads, = torch.autograd.grad(real_scores.sum(), r, create_graph=True)
+            loss_d = (torch.nn.functional.softplus(fake_scores) + torch.nn.functional.softplus(-real_scores)).mean() \
+                + grads.pow(2).sum(dim=[1, 2, 3]).mean() * 5.0
+            optD.zero_grad()
+            loss_d.backward()
+            optD.step()
+            fakes = generate(c, G, torch.randn(batch, c['latent']))
+            loss_g = torch.nn.functional.softplus(-ref.d_basic(c, D, fakes, 0.0)).mean()
+            optG.zero_grad()
+            loss_g.backward()
+            optG.step()
+        ms = median_ms(iteration, repeats)
+        print(json.dumps(dict(benchmark='reference_training', config=name, batch=batch, ms_per_iteration=round(ms, 2), **common)))
+        sys.stdout.flush()
+
+
+if __name__ == '__main__':
+    main()
