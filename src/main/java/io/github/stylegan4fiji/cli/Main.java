@@ -38,7 +38,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Headless command line ({@code bin/stylegan}): prepare data, train, generate, inspect a model.
@@ -163,11 +162,11 @@ public final class Main {
 		job.options = o;
 		a.checkAllUsed();
 
-		AtomicBoolean stop = new AtomicBoolean();
+		TrainingTerminal terminal = new TrainingTerminal();
 		java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
 		// Ctrl-C / SIGTERM: finish the step, write the checkpoint, and only then let the JVM exit
 		Thread hook = new Thread(() -> {
-			stop.set(true);
+			terminal.stop.set(true);
 			try {
 				finished.await(10, java.util.concurrent.TimeUnit.MINUTES);
 			} catch (InterruptedException e) {
@@ -176,24 +175,17 @@ public final class Main {
 		});
 		Runtime.getRuntime().addShutdownHook(hook);
 		try {
-			job.run(new TrainingListener() {
-				@Override
-				public void onStatus(TrainingStatus s) {
-					System.out.println(s.line());
-				}
-
-				@Override
-				public void log(String message) {
-					System.out.println(message);
-				}
-
-				@Override
-				public boolean cancelled() {
-					return stop.get();
-				}
-			});
+			job.run(terminal);
 		} finally {
 			finished.countDown();
+		}
+	}
+
+	/** The terminal's progress, messages and Ctrl-C, plus a line per training status. */
+	private static final class TrainingTerminal extends TerminalProgress implements TrainingListener {
+		@Override
+		public void onStatus(TrainingStatus s) {
+			System.out.println(s.line());
 		}
 	}
 

@@ -54,7 +54,8 @@ public class MacroDefaults extends AbstractPreprocessorPlugin {
 		return info.getLabel() + ": the macro gives no " + item.getName() + "= (" + item.getLabel() + "), which has no default";
 	}
 
-	private static Object fieldValue(Object instance, String field) {
+	/** A field's value by reflection (on a fresh instance: the command's documented default). */
+	public static Object fieldValue(Object instance, String field) {
 		for (Class<?> c = instance.getClass(); c != null; c = c.getSuperclass()) {
 			try {
 				java.lang.reflect.Field f = c.getDeclaredField(field);

@@ -598,8 +598,8 @@ public final class Trainer implements AutoCloseable {
 			}
 		}
 		saveCheckpoint(outDir.resolve(CHECKPOINT));
-		listener.log(kimg() >= opts.totalKimg ? "Training finished at " + String.format(Locale.ROOT, "%.1f", kimg()) + " kimg"
-			: "Training stopped at " + String.format(Locale.ROOT, "%.1f", kimg()) + " kimg; resume from " + outDir.resolve(CHECKPOINT));
+		listener.log(kimg() >= opts.totalKimg ? "Training finished at " + String.format(Locale.ROOT, kimg() < 10 ? "%.3f" : "%.1f", kimg()) + " kimg"
+			: "Training stopped at " + String.format(Locale.ROOT, kimg() < 10 ? "%.3f" : "%.1f", kimg()) + " kimg; resume from " + outDir.resolve(CHECKPOINT));
 		return status;
 	}
 

@@ -1,6 +1,7 @@
 package io.github.stylegan4fiji.fiji.ij1;
 
 import ij.IJ;
+import io.github.stylegan4fiji.fiji.MacroDefaults;
 import ij.ImagePlus;
 import ij.Macro;
 import ij.gui.GenericDialog;
@@ -75,7 +76,7 @@ public abstract class CommandShim implements PlugIn {
 			collect(info, options == null ? "" : options, inputs);
 			// a macro means what it says: keys it leaves out take the documented defaults, never the
 			// values remembered from an earlier dialog (those only prefill dialogs)
-			String missing = io.github.stylegan4fiji.fiji.MacroDefaults.fillAbsent(info, inputs, info.createInstance());
+			String missing = MacroDefaults.fillAbsent(info, inputs, info.createInstance());
 			if (missing != null) {
 				abort(info.getLabel(), missing);
 				return;
@@ -186,7 +187,7 @@ public abstract class CommandShim implements PlugIn {
 		for (ModuleItem<?> item : info.inputs()) {
 			if (!isUserInput(item)) continue;
 			Object remembered = item.isPersisted() ? modules.load(item) : null; // dialogs start from the last values used
-			Object def = remembered != null ? remembered : defaultValue(defaults, item.getName());
+			Object def = remembered != null ? remembered : defaults == null ? null : MacroDefaults.fieldValue(defaults, item.getName());
 			Class<?> t = item.getType();
 			List<?> choices = item.getChoices();
 			if (choices != null && !choices.isEmpty()) {
@@ -214,21 +215,5 @@ public abstract class CommandShim implements PlugIn {
 		}
 		collect(info, options.toString(), inputs);
 		return true;
-	}
-
-	private static Object defaultValue(Object instance, String field) {
-		if (instance == null) return null;
-		for (Class<?> c = instance.getClass(); c != null; c = c.getSuperclass()) {
-			try {
-				java.lang.reflect.Field f = c.getDeclaredField(field);
-				f.setAccessible(true);
-				return f.get(instance);
-			} catch (NoSuchFieldException e) {
-				// look in the superclass
-			} catch (IllegalAccessException e) {
-				return null;
-			}
-		}
-		return null;
 	}
 }
