@@ -29,7 +29,6 @@ import io.github.stylegan4fiji.io.FolderLock;
 import io.github.stylegan4fiji.io.ImageFiles;
 import io.github.stylegan4fiji.io.ModelFile;
 import io.github.stylegan4fiji.io.ModelFormatException;
-import io.github.stylegan4fiji.io.SafeTensors;
 import io.github.stylegan4fiji.metrics.FeatureNetwork;
 import io.github.stylegan4fiji.metrics.FeatureNetworks;
 import io.github.stylegan4fiji.metrics.FeatureStats;
@@ -41,7 +40,6 @@ import io.github.stylegan4fiji.sampling.Truncation;
 import io.github.stylegan4fiji.sampling.NoiseSpec;
 import io.github.stylegan4fiji.sampling.SeedList;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -49,10 +47,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * The StyleGAN training loop (official {@code training_loop.py} recipe): non-saturating logistic
@@ -64,38 +60,7 @@ import java.util.Map;
 public final class Trainer implements AutoCloseable {
 
 	public static final String CHECKPOINT = "checkpoint.zip";
-	static final String STATE_ENTRY = "train/state.json";
-	static final String ADAM_G_ENTRY = "train/adam_G.safetensors";
-	static final String ADAM_D_ENTRY = "train/adam_D.safetensors";
 
-	/** The resumable state besides weights and optimiser moments. */
-	static final class State {
-		TrainingOptions options;
-		long step;
-		long nimg;
-		int epoch;
-		int position;
-		double prevLod = -1;
-		long adamGSteps, adamDSteps;
-		double trainingSeconds;
-		double nextSnapshotKimg;
-		double lastR1;
-		/** Roll-backs after divergence so far; part of every step's seed, so the retried steps draw anew. */
-		int restarts;
-
-		/** Goes back to a saved position of the run; time spent and restarts are kept. */
-		void rewindTo(State saved) {
-			step = saved.step;
-			nimg = saved.nimg;
-			epoch = saved.epoch;
-			position = saved.position;
-			prevLod = saved.prevLod;
-			adamGSteps = saved.adamGSteps;
-			adamDSteps = saved.adamDSteps;
-			nextSnapshotKimg = saved.nextSnapshotKimg;
-			lastR1 = saved.lastR1;
-		}
-	}
 
 	private final StyleGanModel model;
 	private final Dataset data;
@@ -142,7 +107,7 @@ public final class Trainer implements AutoCloseable {
 	/** A new run with a freshly initialised model. */
 	public static Trainer start(StyleGanConfig arch, TrainingOptions options, Dataset data, Path outDir, Device device)
 			throws IOException {
-		FolderLock lock = openOutputFolder(outDir);
+		FolderLock lock = RunFolder.open(outDir);
 		StyleGanModel model = null;
 		try {
 			options.validate();
@@ -165,10 +130,10 @@ public final class Trainer implements AutoCloseable {
 	 */
 	public static Trainer resume(Path checkpoint, Dataset data, Path outDir, Device device, double totalKimg)
 			throws IOException {
-		FolderLock lock = openOutputFolder(outDir);
+		FolderLock lock = RunFolder.open(outDir);
 		StyleGanModel model = null;
 		try {
-			State s = readState(checkpoint, data);
+			State s = Checkpoint.readState(checkpoint, data);
 			if (totalKimg > 0) s.options.totalKimg = totalKimg;
 			model = ModelFile.load(checkpoint, device);
 			if (!model.canTrain())
@@ -183,91 +148,22 @@ public final class Trainer implements AutoCloseable {
 		}
 	}
 
-	/** The training state of a checkpoint, every field checked. */
-	static State readState(Path checkpoint, Dataset data) throws IOException {
-		byte[] json = ModelFile.readExtraEntry(checkpoint, STATE_ENTRY);
-		if (json == null)
-			throw new ModelFormatException(checkpoint + " is a model file without training state: it cannot be resumed");
-		String where = checkpoint + "!" + STATE_ENTRY;
-		State s;
-		try {
-			s = Json.GSON.fromJson(new String(json, StandardCharsets.UTF_8), State.class);
-		} catch (com.google.gson.JsonParseException e) {
-			throw new ModelFormatException(where + " is damaged (not valid JSON: " + e.getMessage() + ")", e);
-		}
-		if (s == null || s.options == null) throw new ModelFormatException(where + " is damaged: no training options");
-		try {
-			s.options.validate();
-		} catch (IllegalArgumentException e) {
-			throw new ModelFormatException(where + " is damaged: " + e.getMessage(), e);
-		}
-		check(s.step >= 0 && s.nimg >= 0 && s.epoch >= 0 && s.adamGSteps >= 0 && s.adamDSteps >= 0 && s.restarts >= 0,
-			where, "negative step, image, epoch or optimiser counters");
-		check(s.position >= 0 && (data == null || s.position <= data.count), where,
-			"data position " + s.position + " outside the data set" + (data == null ? "" : " of " + data.count + " images")
-				+ " (resume with the same data folder)");
-		check(Double.isFinite(s.nextSnapshotKimg) && Double.isFinite(s.trainingSeconds) && s.trainingSeconds >= 0, where,
-			"snapshot schedule or training time not a finite number");
-		return s;
-	}
 
-	private static void check(boolean ok, String where, String what) throws ModelFormatException {
-		if (!ok) throw new ModelFormatException(where + " is damaged: " + what);
-	}
 
 	/** Adam moments of a checkpoint, checked against the model's tensors before use. */
 	private void loadOptimisers(Path checkpoint, State s) throws IOException {
-		adamG.load(readOptimiser(checkpoint, ADAM_G_ENTRY, model.g(), gTrainable), s.adamGSteps);
-		adamD.load(readOptimiser(checkpoint, ADAM_D_ENTRY, model.d(), dParams), s.adamDSteps);
+		adamG.load(Checkpoint.readOptimiser(checkpoint, Checkpoint.ADAM_G_ENTRY, model.g(), gTrainable, opts.adamBeta1), s.adamGSteps);
+		adamD.load(Checkpoint.readOptimiser(checkpoint, Checkpoint.ADAM_D_ENTRY, model.d(), dParams, opts.adamBeta1), s.adamDSteps);
 	}
 
-	private Map<String, SafeTensors.Tensor> readOptimiser(Path checkpoint, String entry, Params p, List<String> names)
-			throws IOException {
-		String where = checkpoint + "!" + entry;
-		byte[] bytes = ModelFile.readExtraEntry(checkpoint, entry);
-		if (bytes == null) throw new ModelFormatException(where + " is missing: the checkpoint cannot be resumed");
-		Map<String, SafeTensors.Tensor> t = SafeTensors.read(bytes, where);
-		List<String> moments = new ArrayList<>(java.util.Collections.singletonList("/v"));
-		if (opts.adamBeta1 != 0) moments.add("/m");
-		for (String n : names) {
-			long[] shape = p.get(n).getShape().getShape();
-			for (String k : moments) {
-				SafeTensors.Tensor m = t.get(n + k);
-				if (m == null) throw new ModelFormatException(where + ": optimiser entry '" + n + k + "' is missing");
-				if (!java.util.Arrays.equals(m.shape, shape))
-					throw new ModelFormatException(where + ": optimiser entry '" + n + k + "' has shape " + java.util.Arrays.toString(m.shape)
-						+ ", the model needs " + java.util.Arrays.toString(shape));
-				for (float v : m.data)
-					if (!Float.isFinite(v)) throw new ModelFormatException(where + ": optimiser entry '" + n + k + "' holds NaN/Inf");
-			}
-		}
-		return t;
-	}
 
-	/**
-	 * Checks and locks the output folder, and removes leftovers of interrupted writes (only safe
-	 * once the lock is held).
-	 */
-	static FolderLock openOutputFolder(Path outDir) throws IOException {
-		checkOutputFolder(outDir);
-		FolderLock lock = FolderLock.acquire(outDir, "training");
-		try {
-			AtomicFiles.removeLeftovers(outDir);
-			AtomicFiles.removeLeftovers(outDir.resolve("snapshots"));
-			AtomicFiles.removeLeftovers(outDir.resolve("grids"));
-			return lock;
-		} catch (IOException | RuntimeException e) {
-			lock.close();
-			throw e;
-		}
-	}
 
 	/**
 	 * Restores weights, optimiser moments and state from {@code checkpoint} in place, and counts a
 	 * restart so that the steps from there on draw other latents, noise and flips.
 	 */
 	private void rollBack(Path checkpoint) throws IOException {
-		State saved = readState(checkpoint, data);
+		State saved = Checkpoint.readState(checkpoint, data);
 		Autograd.gradMode(false);
 		try (StyleGanModel good = ModelFile.load(checkpoint, model.device())) {
 			copyValues(good.g(), model.g());
@@ -285,19 +181,6 @@ public final class Trainer implements AutoCloseable {
 		for (String name : dst.names()) dst.get(name).set(src.get(name).toFloatArray());
 	}
 
-	/** Fails early, with a clear message, when the output folder cannot be written. */
-	static void checkOutputFolder(Path outDir) throws IOException {
-		try {
-			Files.createDirectories(outDir);
-			Path probe = Files.createTempFile(outDir, ".write-test", ".tmp");
-			Files.delete(probe);
-		} catch (IOException e) {
-			throw new IOException("Output folder " + outDir + " cannot be written: " + e.getMessage(), e);
-		}
-		long free = outDir.toFile().getUsableSpace();
-		if (free < 64L << 20)
-			throw new IOException("Output folder " + outDir + " has only " + (free >> 20) + " MiB free; training needs room for checkpoints");
-	}
 
 	public StyleGanModel model() {
 		return model;
@@ -504,39 +387,10 @@ public final class Trainer implements AutoCloseable {
 	/** Writes model + training state atomically (temporary file, then rename). */
 	public void saveCheckpoint(Path file) throws IOException {
 		model.progress.trainingSeconds = state.trainingSeconds;
-		Map<String, byte[]> extra = new LinkedHashMap<>();
-		extra.put(STATE_ENTRY, Json.GSON.toJson(state).getBytes(StandardCharsets.UTF_8));
-		extra.put(ADAM_G_ENTRY, toBytes(adamG.state()));
-		extra.put(ADAM_D_ENTRY, toBytes(adamD.state()));
-		ModelFile.save(model, file, extra);
+		Checkpoint.save(file, model, state, adamG, adamD);
 	}
 
-	private static byte[] toBytes(Map<String, SafeTensors.Tensor> tensors) throws IOException {
-		ByteArrayOutputStream bos = new ByteArrayOutputStream();
-		SafeTensors.write(bos, tensors, null);
-		return bos.toByteArray();
-	}
 
-	/**
-	 * After a crash the log may hold steps past the checkpoint a run resumes from; they are done again,
-	 * so their old lines go (the log stays one line per step, in order).
-	 */
-	static void dropLogLinesAfter(Path logFile, long step) throws IOException {
-		if (!Files.exists(logFile)) return;
-		List<String> lines = Files.readAllLines(logFile, StandardCharsets.UTF_8);
-		List<String> keep = new ArrayList<>();
-		for (String line : lines) {
-			if (line.trim().isEmpty()) continue;
-			try {
-				TrainingStatus st = Json.COMPACT.fromJson(line, TrainingStatus.class);
-				if (st != null && st.step > step) continue;
-			} catch (com.google.gson.JsonParseException e) {
-				continue; // a line cut short by the crash
-			}
-			keep.add(line);
-		}
-		if (keep.size() != lines.size()) AtomicFiles.write(logFile, (String.join("\n", keep) + (keep.isEmpty() ? "" : "\n")).getBytes(StandardCharsets.UTF_8));
-	}
 
 	/** Renders the fixed grid seeds with G_ema (constant noise, no truncation) at the current level of detail. */
 	public Images sampleGrid() {
@@ -558,7 +412,7 @@ public final class Trainer implements AutoCloseable {
 		long logEvery = 0;
 		double windowStart = System.nanoTime(), windowKimg = kimg();
 		Path logFile = outDir.resolve("training-log.jsonl");
-		dropLogLinesAfter(logFile, state.step);
+		RunFolder.dropLogLinesAfter(logFile, state.step);
 		try (Writer log = Files.newBufferedWriter(logFile, StandardCharsets.UTF_8,
 				StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
 			Path checkpoint = outDir.resolve(CHECKPOINT);
