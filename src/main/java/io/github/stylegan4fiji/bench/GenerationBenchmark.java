@@ -40,27 +40,45 @@ public final class GenerationBenchmark {
 		}
 	}
 
+	/** What the commands do: seeds → z on the host, mapping, truncation, synthesis, copy back. */
+	private static double timeSampler(Sampler sampler, long[] seeds, Truncation t) {
+		long t0 = System.nanoTime();
+		sampler.generate(seeds, t, NoiseSpec.random());
+		return (System.nanoTime() - t0) / 1e6;
+	}
+
+	/** G alone on device-resident z. */
+	private static double timeNetwork(StyleGanModel model, StyleGanConfig c, int batch) {
+		try (NDScope scope = new NDScope()) {
+			scope.suppressNotUsedWarning();
+			NDArray z = model.manager().randomNormal(new Shape(batch, c.latentSize));
+			long t0 = System.nanoTime();
+			NDArray img = model.generator.generate(model.gEma(), z, 0.7, 0, NoiseSource.RANDOM);
+			img.toFloatArray(); // forces completion (and the copy) on any device
+			return (System.nanoTime() - t0) / 1e6;
+		}
+	}
+
 	static void run(String name, StyleGanConfig c, int batch, Device device, int repeats) {
 		try (StyleGanModel model = StyleGanModel.create(c, DataRange.ofType("uint8"), 1, device);
 				Sampler sampler = new Sampler(model, device).batchSize(batch)) {
 			Truncation t = new Truncation(0.7, 0);
 			long[] seeds = new long[batch];
 			double[] samplerMs = new double[repeats], forwardMs = new double[repeats];
-			for (int i = 0; i < 3; i++) sampler.generate(seeds, t, NoiseSpec.random()); // warm-up
+			// both paths warmed alike and measured interleaved (alternating which goes first), so that a
+			// noisy machine does not favour the one measured later
+			for (int i = 0; i < 3; i++) {
+				timeSampler(sampler, seeds, t);
+				timeNetwork(model, c, batch);
+			}
 			for (int i = 0; i < repeats; i++) {
 				for (int s = 0; s < batch; s++) seeds[s] = (long) i * batch + s;
-				long t0 = System.nanoTime();
-				sampler.generate(seeds, t, NoiseSpec.random());
-				samplerMs[i] = (System.nanoTime() - t0) / 1e6;
-			}
-			for (int i = 0; i < repeats + 3; i++) {
-				try (NDScope scope = new NDScope()) {
-					scope.suppressNotUsedWarning();
-					NDArray z = model.manager().randomNormal(new Shape(batch, c.latentSize));
-					long t0 = System.nanoTime();
-					NDArray img = model.generator.generate(model.gEma(), z, 0.7, 0, NoiseSource.RANDOM);
-					img.toFloatArray(); // forces completion (and the copy) on any device
-					if (i >= 3) forwardMs[i - 3] = (System.nanoTime() - t0) / 1e6;
+				if (i % 2 == 0) {
+					samplerMs[i] = timeSampler(sampler, seeds, t);
+					forwardMs[i] = timeNetwork(model, c, batch);
+				} else {
+					forwardMs[i] = timeNetwork(model, c, batch);
+					samplerMs[i] = timeSampler(sampler, seeds, t);
 				}
 			}
 			double ms = BenchUtil.median(samplerMs), fwd = BenchUtil.median(forwardMs);
