@@ -13,7 +13,9 @@ project's Java code; the Java test compares against what this script writes.
 usage: official_stylegan.py SPEC.json
   SPEC: {"model": zip, "inputs": safetensors, "output": safetensors, "cases": [...]}
   case: {"name", "network": "G_ema"|"G", "z", "z_mix"?, "mix_from"?, "psi", "cutoff", "lod",
-         "noise": "const"|"none"|"given", "reals"?, "fakes"?, "r1_gamma"?}
+         "noise": "const"|"none"|"given", "reals"?, "fakes"?, "r1_gamma"?, "labels"?}
+  labels: one-hot [N, label_size] of a conditional model (G_mapping's LabelConcat, D_basic's LabelSwitch);
+  reals and fakes share them, as in the official D loss
 """
 import io
 import json
@@ -178,8 +180,12 @@ def nf(c, stage):
     return min(int(c['fmap_base'] / (2.0 ** (stage * c['fmap_decay']))), c['fmap_max'])
 
 
-def g_mapping(c, P, z):
-    x = pixel_norm(z) if c['normalize_latents'] else z
+def g_mapping(c, P, z, labels=None):
+    x = z
+    if c.get('label_size', 0):
+        # LabelConcat: a plain variable [label_size, latent_size] (no wscale), labels @ weight, concatenated after z
+        x = torch.cat([x, labels @ P['G_mapping/LabelConcat/weight']], dim=1)
+    x = pixel_norm(x) if c['normalize_latents'] else x
     for i in range(c['mapping_layers']):
         pre = 'G_mapping/Dense%d/' % i
         x = lrelu(apply_bias(dense(x, dense_tf(P[pre + 'weight']), math.sqrt(2), c['mapping_lr_mul']), P[pre + 'bias'],
@@ -233,7 +239,7 @@ def g_synthesis(c, P, dl, lod_in, noise_mode, given_noise):
     return images
 
 
-def d_basic(c, P, images, lod_in):
+def d_basic(c, P, images, lod_in, labels=None):
     r2 = int(math.log2(c['resolution']))
 
     def fromrgb(x, res):
@@ -261,7 +267,10 @@ def d_basic(c, P, images, lod_in):
         x = block(x, res)
         img = downscale2d(img)
         x = lerp_clip(x, fromrgb(img, res - 1), lod_in - lod)
-    return block(x, 2)
+    scores = block(x, 2)  # [N, max(label_size, 1)]
+    if c.get('label_size', 0):
+        scores = (scores * labels).sum(dim=1, keepdim=True)  # LabelSwitch
+    return scores
 
 
 def truncate(c, avg, dl, psi, cutoff):
@@ -278,10 +287,11 @@ def run_case(model, inputs, case, out):
     layers = 2 * int(math.log2(c['resolution'])) - 2
     if 'z' in case:
         G = model.nets[case.get('network', 'G_ema')]
-        w = g_mapping(c, G, inputs[case['z']])
+        labels = inputs[case['labels']] if 'labels' in case else None
+        w = g_mapping(c, G, inputs[case['z']], labels)
         dl = w[:, None, :].repeat(1, layers, 1)
         if 'z_mix' in case:
-            w2 = g_mapping(c, G, inputs[case['z_mix']])
+            w2 = g_mapping(c, G, inputs[case['z_mix']], labels)
             dl[:, case['mix_from']:] = w2[:, None, :]
         dl = truncate(c, G['dlatent_avg'], dl, case.get('psi', 1.0), case.get('cutoff', layers))
         given = [inputs['%s/noise%d' % (name, l)] for l in range(layers)] if case.get('noise') == 'given' else None
@@ -292,8 +302,9 @@ def run_case(model, inputs, case, out):
         reals = inputs[case['reals']].clone().requires_grad_(True)
         fakes = inputs[case['fakes']]
         lod = case.get('lod', 0.0)
-        real_scores = d_basic(c, D, reals, lod)
-        fake_scores = d_basic(c, D, fakes, lod)
+        labels = inputs[case['labels']] if 'labels' in case else None
+        real_scores = d_basic(c, D, reals, lod, labels)
+        fake_scores = d_basic(c, D, fakes, lod, labels)
         # D_logistic_simplegp and G_logistic_nonsaturating, averaged over the minibatch as the training loop does
         real_grads, = torch.autograd.grad(real_scores.sum(), reals, create_graph=True)
         r1 = (real_grads ** 2).sum(dim=[1, 2, 3])

@@ -23,6 +23,7 @@ import io.github.stylegan4fiji.metrics.FeatureNetworks;
 import io.github.stylegan4fiji.metrics.FeatureStats;
 import io.github.stylegan4fiji.metrics.MetricJob;
 import io.github.stylegan4fiji.metrics.Metrics;
+import io.github.stylegan4fiji.sampling.ClassTranslation;
 import io.github.stylegan4fiji.sampling.Images;
 import io.github.stylegan4fiji.sampling.NoiseSpec;
 import io.github.stylegan4fiji.sampling.Sampler;
@@ -47,7 +48,7 @@ public final class Main {
 
 	private static final String USAGE = String.join("\n",
 		"usage: bin/stylegan <command> [--option value ...]",
-		"  prepare-fashion-mnist --out DIR [--split train|t10k] [--limit N]",
+		"  prepare-fashion-mnist --out DIR [--split train|t10k] [--limit N] [--by-class]   (--by-class: one subfolder per class)",
 		"  train    --data DIR --out DIR [--resolution 32] [--kimg 200] [--phase-kimg 20] [--batch 16]",
 		"           [--start-resolution 8] [--progressive true] [--loss logistic|wgan-gp] [--gamma 10] [--r1-interval 1] [--mixing 0.9]",
 		"           [--mirror true] [--lr 0.001] [--ema-kimg 10] [--snapshot-kimg 10] [--seed 1000]",
@@ -56,8 +57,14 @@ public final class Main {
 		"           [--stream]   keep the images on disk (OUT/dataset-cache.f32, memory-mapped) for folders larger than memory",
 		"           [--resume CHECKPOINT] [--device auto|cpu|gpu:N]",
 		"           [--metrics-kimg 0] [--metrics fid] [--metrics-images 5000] [--metrics-network FILE]   metrics during training",
-		"  generate --model FILE --out DIR [--seeds 0-15] [--psi 0.7] [--cutoff 8] [--noise const|random|none] [--device cpu]",
+		"           [--classes none|subfolders] [--labels FILE.csv] [--class-sampling natural|balanced]   a conditional model:",
+		"           one subfolder of --data per class, or file,label lines; classes as frequent as in the data, or equally",
+		"  generate --model FILE --out DIR [--seeds 0-15] [--psi 0.7] [--cutoff 8] [--noise const|random|none] [--class NAME|N] [--device cpu]",
 		"           --cutoff: truncate the first N style layers (the official truncation_cutoff 8; 0 = all)",
+		"           --class: of a conditional model (default: seed s makes class s mod the number of classes)",
+		"  translate --model FILE --out DIR --from CLASS --to CLASS [--seeds 0-7] [--steps 8] [--centroid-shift] [--psi 1] [--cutoff 8]",
+		"           class translation: each seed's z and noise under class A, moved in W to class B (stack seeds × steps,",
+		"           montage, and the difference B − A per seed)",
 		"  info     --model FILE",
 		"  import-official FILE.pkl [--out FILE.zip] [--overwrite]   an official StyleGAN (NVlabs, TensorFlow) network pickle",
 		"           (G, D, Gs; e.g. karras2019stylegan-ffhq-1024x1024.pkl) as a model file; no Python needed",
@@ -71,6 +78,8 @@ public final class Main {
 		"           [--feature-network models/fashion-mnist-classifier.zip] [--num 50000] [--ppl-samples 50000]",
 		"           [--ls-samples 200000] [--ppl-crop] [--seed 0] [--batch 64] [--psi 1] [--real-limit 0] [--recursive]",
 		"           [--save-real-stats FILE] [--cache DIR] [--out results.json] [--jsonl log.jsonl] [--device auto]",
+		"           [--class NAME|N]   a conditional model's images of one class (compare with --data of that class);",
+		"           metric cls: the classifier check (images of each class classified by the feature network's head)",
 		"  stats    --data DIR --out FILE.stats.zip [--resolution 32] [--normalization auto] [--limit 0] [--keep 50000]",
 		"           [--feature-network FILE] [--recursive] [--device auto]   feature statistics of real images",
 		"  plot-metrics --log metrics.jsonl --out FILE.png [--keys fid] [--floor VALUE] [--title TEXT]   a metric over kimg",
@@ -91,6 +100,7 @@ public final class Main {
 				case "prepare-fashion-mnist": prepareFashionMnist(a); break;
 				case "train": train(a); break;
 				case "generate": generate(a); break;
+				case "translate": translate(a); break;
 				case "info": info(a); break;
 				case "doctor": doctor(a); break;
 				case "export": export(a); break;
@@ -114,9 +124,10 @@ public final class Main {
 		Path out = a.path("out");
 		String split = a.string("split", "train");
 		int limit = a.integer("limit", 0);
+		boolean byClass = a.flag("by-class", false);
 		a.checkAllUsed();
-		int n = FashionMnist.exportFolder(FashionMnist.DEFAULT_DIR, split, out, limit);
-		System.out.println("Fashion-MNIST " + split + ": " + n + " images as 32×32 PNG in " + out);
+		int n = FashionMnist.exportFolder(FashionMnist.DEFAULT_DIR, split, out, limit, byClass);
+		System.out.println("Fashion-MNIST " + split + ": " + n + " images as 32×32 PNG in " + out + (byClass ? " (one subfolder per class)" : ""));
 	}
 
 	static void train(Args a) throws IOException {
@@ -131,6 +142,11 @@ public final class Main {
 		io.normalization = a.string("normalization", "auto");
 		io.limit = a.integer("limit", 0);
 		if (a.flag("stream", false)) io.streamCache = job.out.resolve("dataset-cache.f32");
+		String classes = a.string("classes", "none");
+		if (classes.equals("subfolders")) job.classesFromSubfolders = true;
+		else if (!classes.equals("none")) throw new IllegalArgumentException("--classes must be none or subfolders, got '" + classes + "'");
+		String labels = a.string("labels", null);
+		job.labelsCsv = labels == null ? null : java.nio.file.Paths.get(labels);
 		String resume = a.string("resume", null);
 		job.resume = resume == null ? null : java.nio.file.Paths.get(resume);
 		job.totalKimg = a.number("kimg", Double.NaN); // absent: 200 for a new run, the stored length when resuming
@@ -159,6 +175,7 @@ public final class Main {
 		o.metricsFeatureNetwork = a.string("metrics-network", o.metricsKimg > 0 ? defaultFeatureNetwork().toString() : null);
 		o.metrics = a.string("metrics", o.metrics);
 		o.metricsImages = a.integer("metrics-images", o.metricsImages);
+		o.classSampling = TrainingOptions.ClassSampling.parse(a.string("class-sampling", "natural"));
 		job.options = o;
 		a.checkAllUsed();
 
@@ -262,6 +279,7 @@ public final class Main {
 		o.seed = a.integer("seed", 0);
 		o.batchSize = a.integer("batch", o.batchSize);
 		o.truncation = new Truncation(a.number("psi", 1), 0);
+		job.className = a.string("class", null);
 		String out = a.string("out", null), jsonl = a.string("jsonl", null);
 		a.checkAllUsed();
 		if (data != null && stats != null) throw new IllegalArgumentException("give --data or --real-stats, not both");
@@ -326,9 +344,11 @@ public final class Main {
 		String noiseMode = a.string("noise", "const");
 		NoiseSpec noise = NoiseSpec.parseMode(noiseMode);
 		Device device = Devices.parse(a.string("device", "auto"));
+		String className = a.string("class", null);
 		a.checkAllUsed();
 		try (FolderLock lock = FolderLock.acquire(out, "generate");
 				StyleGanModel m = ModelFile.load(modelFile, device); Sampler s = new Sampler(m, device)) {
+			if (className != null) s.classLabel(m.config.classIndex(className));
 			AtomicFiles.removeLeftovers(out); // of an interrupted earlier run; safe while the folder is locked
 			int n = seeds.length, ch = m.config.channels, res = m.config.resolution;
 			long bytes = (long) n * ch * res * res * 4;
@@ -341,7 +361,8 @@ public final class Main {
 				throw new IOException(String.format(Locale.ROOT, "the stack needs %.0f MiB but %s has %.0f MiB free", bytes / 1048576.0, out, free / 1048576.0));
 			System.out.println("Generating " + n + " image(s) with " + s.describeDevice());
 			// every setting that changes the pixels is in the name: runs with other settings do not overwrite it
-			String name = "seeds" + SeedList.format(seeds) + "_psi" + t.psi + "_cutoff" + t.cutoff + "_noise-" + noiseMode;
+			String name = "seeds" + SeedList.format(seeds) + (className != null ? "_class-" + fileSafe(m.config.className(s.classLabel())) : "")
+				+ "_psi" + t.psi + "_cutoff" + t.cutoff + "_noise-" + noiseMode;
 			int batch = 64;
 			ImagePlus stack = ImageFiles.streamedFloatStack(n, ch, res, res, batch,
 				(first, count) -> s.generate(java.util.Arrays.copyOfRange(seeds, first, first + count), t, noise), name);
@@ -357,6 +378,42 @@ public final class Main {
 	static final long MAX_STACK_BYTES = (4L << 30) - (64L << 20);
 	/** Images in the PNG montage of {@code generate}. */
 	static final int MONTAGE_MAX = 256;
+
+	/** A class name as part of a file name. */
+	static String fileSafe(String name) {
+		return name.replaceAll("[^A-Za-z0-9._-]+", "_");
+	}
+
+	/**
+	 * Class translation of a conditional model: per seed, frames from class A to class B (same z and
+	 * noise), written as a stack (seeds × steps), a montage, and the difference B − A per seed.
+	 */
+	static void translate(Args a) throws IOException {
+		Path modelFile = a.path("model");
+		Path out = a.path("out");
+		long[] seeds = SeedList.parse(a.string("seeds", "0-7"));
+		String from = a.required("from"), to = a.required("to");
+		int steps = a.integer("steps", 8);
+		boolean shift = a.flag("centroid-shift", false);
+		Truncation t = new Truncation(a.number("psi", 1.0), a.integer("cutoff", Truncation.OFFICIAL_CUTOFF));
+		Device device = Devices.parse(a.string("device", "auto"));
+		a.checkAllUsed();
+		try (FolderLock lock = FolderLock.acquire(out, "translate");
+				StyleGanModel m = ModelFile.load(modelFile, device); Sampler s = new Sampler(m, device)) {
+			AtomicFiles.removeLeftovers(out);
+			int ka = m.config.classIndex(from), kb = m.config.classIndex(to);
+			System.out.println("Class translation " + m.config.className(ka) + " → " + m.config.className(kb) + " of "
+				+ seeds.length + " seed(s) in " + steps + " steps with " + s.describeDevice());
+			Images frames = s.translate(seeds, ka, kb, steps, shift, t);
+			String name = "translate_" + fileSafe(m.config.className(ka)) + "-to-" + fileSafe(m.config.className(kb))
+				+ "_seeds" + SeedList.format(seeds) + "_steps" + steps + (shift ? "_centroid-shift" : "") + "_psi" + t.psi;
+			ImageFiles.saveTiff(ImageFiles.floatStack(frames, name), out.resolve(name + ".tif"));
+			ImageFiles.savePng(ImageFiles.montage(frames, steps, 1, name), out.resolve(name + ".png"));
+			Images diff = ClassTranslation.endDifference(frames, seeds.length, steps);
+			ImageFiles.saveTiff(ImageFiles.floatStack(diff, name + "_difference"), out.resolve(name + "_difference.tif"));
+			System.out.println("Wrote " + out.resolve(name + ".tif") + ", .png and _difference.tif (last − first frame per seed, model range)");
+		}
+	}
 
 	static void macro(String[] argv, Args ignored) throws IOException {
 		if (argv.length < 2) throw new IllegalArgumentException("usage: bin/stylegan macro FILE.ijm [--arg \"key=value ...\"]");

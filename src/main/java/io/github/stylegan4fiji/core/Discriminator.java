@@ -9,7 +9,9 @@ import java.util.List;
 /**
  * The ProGAN/StyleGAN discriminator ({@code D_basic}): fromRGB per resolution, blocks of
  * conv → blur → conv with 2× downsampling, minibatch standard deviation and a dense head, with the
- * same level-of-detail fade-in as the generator. Returns one score per image.
+ * same level-of-detail fade-in as the generator. Returns one score per image; a conditional model's D
+ * scores every class and keeps the image's own (official {@code LabelSwitch}: Σ scores × one-hot label,
+ * the projection of Mescheder et al. 2018).
  */
 public final class Discriminator implements DiscriminatorNetwork {
 
@@ -48,13 +50,12 @@ public final class Discriminator implements DiscriminatorNetwork {
 		String s4 = scope(4);
 		Layers.declareConv(specs, s4 + "Conv", c.nf(1) + mbstdFeatures(), c.nf(1), 3, true);
 		Layers.declareDense(specs, s4 + "Dense0", c.nf(1) * 16, c.nf(0), 1.0);
-		Layers.declareDense(specs, s4 + "Dense1", c.nf(0), 1, 1.0);
+		Layers.declareDense(specs, s4 + "Dense1", c.nf(0), Math.max(c.labelSize, 1), 1.0); // one score per class
 		return Collections.unmodifiableList(specs);
 	}
 
-	/** images [N, channels, res, res] → scores [N, 1]. */
 	@Override
-	public NDArray forward(Params p, NDArray images, double lod) {
+	public NDArray forward(Params p, NDArray images, NDArray labels, double lod) {
 		int r2 = c.resolutionLog2();
 		lod = Math.max(0, Math.min(lod, r2 - 2));
 		int rStart = r2 - (int) Math.floor(lod);
@@ -73,7 +74,18 @@ public final class Discriminator implements DiscriminatorNetwork {
 		x = Layers.lrelu(Layers.conv(x, p, s4 + "Conv", Layers.SQRT2));
 		x = x.reshape(x.getShape().get(0), -1);
 		x = Layers.lrelu(Layers.dense(x, p, s4 + "Dense0", Layers.SQRT2, 1.0));
-		return Layers.dense(x, p, s4 + "Dense1", 1.0, 1.0);
+		return labelSwitch(Layers.dense(x, p, s4 + "Dense1", 1.0, 1.0), labels);
+	}
+
+	/** Per-class scores [N, labelSize] → the scores of the images' classes [N, 1]; unconditional: as is. */
+	private NDArray labelSwitch(NDArray scores, NDArray labels) {
+		if (!c.isConditional()) return scores;
+		return scores.mul(checkLabels(labels, scores)).sum(new int[] {1}, true);
+	}
+
+	private NDArray checkLabels(NDArray labels, NDArray scores) {
+		if (labels == null) throw new IllegalArgumentException("this model is conditional: D needs the images' classes");
+		return labels.toType(scores.getDataType(), false);
 	}
 
 	/**
@@ -82,7 +94,7 @@ public final class Discriminator implements DiscriminatorNetwork {
 	 * respect to D's weights comes from one first-order backward. Tested against autograd.
 	 */
 	@Override
-	public NDArray[] forwardWithInputGradient(Params p, NDArray images, double lod) {
+	public NDArray[] forwardWithInputGradient(Params p, NDArray images, NDArray labels, double lod) {
 		int r2 = c.resolutionLog2();
 		lod = Math.max(0, Math.min(lod, r2 - 2));
 		int rStart = r2 - (int) Math.floor(lod);
@@ -113,10 +125,12 @@ public final class Discriminator implements DiscriminatorNetwork {
 		NDArray a4 = Layers.conv(xm, p, s4 + "Conv", Layers.SQRT2);
 		long n = a4.getShape().get(0);
 		NDArray a5 = Layers.dense(Layers.lrelu(a4).reshape(n, -1), p, s4 + "Dense0", Layers.SQRT2, 1.0);
-		NDArray scores = Layers.dense(Layers.lrelu(a5), p, s4 + "Dense1", 1.0, 1.0);
+		NDArray perClass = Layers.dense(Layers.lrelu(a5), p, s4 + "Dense1", 1.0, 1.0);
+		NDArray scores = labelSwitch(perClass, labels);
 
-		// backward of Σ scores, by hand
-		NDArray d = Layers.denseInputGrad(scores.onesLike(), p, s4 + "Dense1", 1.0, 1.0);
+		// backward of Σ scores, by hand (through the label switch: the one-hot labels)
+		NDArray seed = c.isConditional() ? checkLabels(labels, perClass) : perClass.onesLike();
+		NDArray d = Layers.denseInputGrad(seed, p, s4 + "Dense1", 1.0, 1.0);
 		d = Layers.denseInputGrad(Layers.lreluGrad(d, a5), p, s4 + "Dense0", Layers.SQRT2, 1.0).reshape(a4.getShape());
 		d = Layers.convInputGrad(Layers.lreluGrad(d, a4), p, s4 + "Conv", Layers.SQRT2);
 		if (extra > 0) {

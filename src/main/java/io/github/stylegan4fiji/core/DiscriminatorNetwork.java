@@ -9,12 +9,23 @@ public interface DiscriminatorNetwork {
 
 	List<ParamSpec> parameters();
 
-	/** images [N, channels, res, res] → scores [N, 1] at a level of detail. */
-	NDArray forward(Params p, NDArray images, double lod);
+	/**
+	 * images [N, channels, res, res] and one-hot labels [N, labelSize] (null for an unconditional
+	 * model) → scores [N, 1] at a level of detail.
+	 */
+	NDArray forward(Params p, NDArray images, NDArray labels, double lod);
+
+	default NDArray forward(Params p, NDArray images, double lod) {
+		return forward(p, images, null, lod);
+	}
 
 	/**
 	 * Scores and ∇ₓΣD(x), written with differentiable ops so that R1's gradient with respect to the
 	 * weights comes from one first-order backward pass.
 	 */
-	NDArray[] forwardWithInputGradient(Params p, NDArray images, double lod);
+	NDArray[] forwardWithInputGradient(Params p, NDArray images, NDArray labels, double lod);
+
+	default NDArray[] forwardWithInputGradient(Params p, NDArray images, double lod) {
+		return forwardWithInputGradient(p, images, null, lod);
+	}
 }

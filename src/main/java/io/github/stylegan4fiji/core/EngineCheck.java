@@ -117,8 +117,9 @@ public final class EngineCheck {
 				int maxLod = c.resolutionLog2() - 2;
 				for (int lod = 0; lod <= maxLod; lod++) {
 					NDArray z = m.zeros(new Shape(1, c.latentSize));
-					NDArray img = g.synthesize(gp, g.broadcast(g.map(gp, z)), NoiseSource.NONE, lod, LayerObserver.NONE);
-					if (dp != null) d.forwardWithInputGradient(dp, img, lod);
+					NDArray labels = c.isConditional() ? Labels.oneHot(m, new int[] {0}, c.labelSize) : null;
+					NDArray img = g.synthesize(gp, g.broadcast(g.map(gp, z, labels)), NoiseSource.NONE, lod, LayerObserver.NONE);
+					if (dp != null) d.forwardWithInputGradient(dp, img, labels, lod);
 				}
 			});
 		}

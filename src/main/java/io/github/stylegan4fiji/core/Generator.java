@@ -33,15 +33,16 @@ public final class Generator implements GeneratorNetwork {
 	public List<ParamSpec> parameters() {
 		List<ParamSpec> specs = new ArrayList<>();
 		specs.add(new ParamSpec(DLATENT_AVG, new long[] {config.dlatentSize}, ParamSpec.Init.ZEROS, 0, false));
+		if (config.isConditional())
+			specs.add(new ParamSpec(CLASS_DLATENT_AVG, new long[] {config.labelSize, config.dlatentSize}, ParamSpec.Init.ZEROS, 0, false));
 		mapping.declare(specs);
 		synthesis.declare(specs);
 		return Collections.unmodifiableList(specs);
 	}
 
-	/** z [N, latentSize] → w [N, dlatentSize]. */
 	@Override
-	public NDArray map(Params p, NDArray z) {
-		return mapping.forward(p, z);
+	public NDArray map(Params p, NDArray z, NDArray labels) {
+		return mapping.forward(p, z, labels);
 	}
 
 	/** The same w for every style layer. */
@@ -53,20 +54,23 @@ public final class Generator implements GeneratorNetwork {
 	}
 
 	/**
-	 * Truncation trick: w' = w_avg + ψ(w − w_avg) on layers below {@code cutoff} (all layers when
-	 * cutoff ≤ 0 or ≥ numLayers); ψ = 1 returns the input arrays untouched.
+	 * Truncation trick: w' = c + ψ(w − c) on layers below {@code cutoff} (all layers when cutoff ≤ 0
+	 * or ≥ numLayers), c = the layer's centre or the tracked w_avg; ψ = 1 returns the input arrays
+	 * untouched.
 	 */
 	@Override
-	public NDArray[] truncate(Params p, NDArray[] ws, double psi, int cutoff) {
+	public NDArray[] truncate(Params p, NDArray[] ws, NDArray[] centres, double psi, int cutoff) {
 		if (psi == 1.0) return ws;
 		NDArray avg = p.get(DLATENT_AVG).reshape(1, -1);
 		int limit = cutoff <= 0 ? ws.length : Math.min(cutoff, ws.length);
 		NDArray[] out = ws.clone();
-		NDArray lastIn = null, lastOut = null;
+		NDArray lastIn = null, lastCentre = null, lastOut = null;
 		for (int i = 0; i < limit; i++) {
-			if (ws[i] != lastIn) { // broadcast dlatents share one array: truncate it once
+			NDArray c = centres == null ? avg : centres[i];
+			if (ws[i] != lastIn || c != lastCentre) { // broadcast dlatents share one array: truncate it once
 				lastIn = ws[i];
-				lastOut = avg.add(Scalars.mul(ws[i].sub(avg), (float) psi));
+				lastCentre = c;
+				lastOut = c.add(Scalars.mul(ws[i].sub(c), (float) psi));
 			}
 			out[i] = lastOut;
 		}

@@ -7,8 +7,8 @@ import java.util.List;
 /**
  * The seam between a generator family and everything that uses one (sampler, trainer, metrics,
  * engine check, model files): stateless functions of named weights. StyleGAN's {@link Generator}
- * is the one family today; a StyleGAN2 generator or a conditional one (labels as an extra input of
- * {@link #map}) implement the same interface, are chosen by {@link NetworkFamily} from the
+ * is the one family today, unconditional or conditional (labels as an extra input of {@link #map});
+ * a StyleGAN2 generator would implement the same interface, are chosen by {@link NetworkFamily} from the
  * architecture, and keep the model file's outer structure (manifest + one safetensors file per
  * weight set). See docs/design.md, "Networks".
  */
@@ -22,14 +22,34 @@ public interface GeneratorNetwork {
 	/** Every weight and buffer, with the names and shapes the model file stores. */
 	List<ParamSpec> parameters();
 
-	/** z [N, latentSize] → w [N, dlatentSize]. */
-	NDArray map(Params p, NDArray z);
+	/**
+	 * Per-class average w [labelSize, dlatentSize] of a conditional model: the centre of truncation
+	 * toward a class, computed by sampling (see {@code sampling.ClassCentres}) and stored with the weights.
+	 */
+	String CLASS_DLATENT_AVG = "dlatent_avg_per_class";
+
+	/** z [N, latentSize] and one-hot labels [N, labelSize] (null for an unconditional model) → w [N, dlatentSize]. */
+	NDArray map(Params p, NDArray z, NDArray labels);
+
+	/** z → w of an unconditional model. */
+	default NDArray map(Params p, NDArray z) {
+		return map(p, z, null);
+	}
 
 	/** The same w for every style input. */
 	NDArray[] broadcast(NDArray w);
 
-	/** Truncation towards the tracked average w on the first {@code cutoff} style inputs (≤ 0: all). */
-	NDArray[] truncate(Params p, NDArray[] ws, double psi, int cutoff);
+	/**
+	 * Truncation on the first {@code cutoff} style inputs (≤ 0: all) toward a centre per style input
+	 * ({@code centres[layer]}: [N or 1, dlatentSize], e.g. the average w of each image's class), or
+	 * toward the tracked average w when {@code centres} is null.
+	 */
+	NDArray[] truncate(Params p, NDArray[] ws, NDArray[] centres, double psi, int cutoff);
+
+	/** Truncation toward the tracked average w. */
+	default NDArray[] truncate(Params p, NDArray[] ws, double psi, int cutoff) {
+		return truncate(p, ws, null, psi, cutoff);
+	}
 
 	/** Images [N, channels, res, res] from per-layer styles, at a level of detail. */
 	NDArray synthesize(Params p, NDArray[] ws, NoiseSource noise, double lod, LayerObserver observer);

@@ -61,6 +61,14 @@ public final class StyleGanConfig {
 	 * flipped; they keep rendering exactly as they were trained. See docs/model-format.md.
 	 */
 	public int graphVersion = CURRENT_GRAPH;
+	/**
+	 * Number of classes of a conditional model (the official {@code label_size}; 0 = unconditional).
+	 * As the official code: G embeds the one-hot label and concatenates it with z before the mapping
+	 * network; D has one output per class and keeps the one of the image's class.
+	 */
+	public int labelSize = 0;
+	/** The classes' names, in label order (e.g. the training data's subfolders); null when unconditional. */
+	public java.util.List<String> classNames;
 
 	public static final int CURRENT_GRAPH = 2;
 
@@ -101,6 +109,39 @@ public final class StyleGanConfig {
 		}
 	}
 
+	public boolean isConditional() {
+		return labelSize > 0;
+	}
+
+	/** Name of class {@code label}: its stored name, else its number. */
+	public String className(int label) {
+		return classNames != null && label < classNames.size() ? classNames.get(label) : Integer.toString(label);
+	}
+
+	/**
+	 * A class given by name or by number (0-based), as users type it; a name wins over a number.
+	 * Throws with the list of classes when there is no such class or the model has none.
+	 */
+	public int classIndex(String nameOrNumber) {
+		String s = nameOrNumber.trim();
+		if (!isConditional()) throw new IllegalArgumentException("this model has no classes (it was trained without labels); leave the class empty");
+		if (classNames != null && classNames.contains(s)) return classNames.indexOf(s);
+		try {
+			int k = Integer.parseInt(s);
+			if (k >= 0 && k < labelSize) return k;
+		} catch (NumberFormatException e) {
+			// fall through to the message
+		}
+		throw new IllegalArgumentException("no class '" + s + "' in this model; its classes are " + classList());
+	}
+
+	/** "0 = a, 1 = b, …" for messages and dialogs. */
+	public String classList() {
+		StringBuilder b = new StringBuilder();
+		for (int k = 0; k < labelSize; k++) b.append(k == 0 ? "" : ", ").append(k).append(" = ").append(className(k));
+		return b.toString();
+	}
+
 	/** Throws {@link IllegalArgumentException} naming the first bad field. */
 	public StyleGanConfig validate() {
 		if (resolution < 8 || resolution > 1024 || Integer.bitCount(resolution) != 1)
@@ -119,6 +160,11 @@ public final class StyleGanConfig {
 		check(nf(1) % mbstdNumFeatures == 0, "nf(1) must be divisible by mbstd_num_features");
 		check(dlatentAvgBeta >= 0 && dlatentAvgBeta <= 1, "dlatent_avg_beta must be in [0, 1]");
 		check(fusedScale != null, "fused_scale must be set");
+		check(labelSize >= 0, "label_size must be ≥ 0, got " + labelSize);
+		check(labelSize == 0 || mappingLayers > 0, "a conditional model (label_size > 0) needs mapping layers");
+		check(classNames == null || classNames.size() == labelSize,
+			"class_names lists " + (classNames == null ? 0 : classNames.size()) + " names for label_size " + labelSize);
+		check(classNames == null || classNames.stream().distinct().count() == classNames.size(), "class_names must differ from each other");
 		check(graphVersion == 1 || graphVersion == CURRENT_GRAPH, "graph_version must be 1 or " + CURRENT_GRAPH + ", got " + graphVersion);
 		return this;
 	}

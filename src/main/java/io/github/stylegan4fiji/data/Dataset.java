@@ -17,6 +17,10 @@ public final class Dataset {
 	public final DataRange range;
 	/** Where each image came from (file name and page), for messages. */
 	public final List<String> sources;
+	/** Class of each image (0-based) for conditional training; null when the images have no labels. */
+	public final int[] labels;
+	/** Names of the classes in label order; empty when unlabelled. */
+	public final List<String> classNames;
 	private final PixelStore pixels;
 
 	public Dataset(float[] pixels, int count, int channels, int resolution, DataRange range, List<String> sources) {
@@ -25,6 +29,11 @@ public final class Dataset {
 
 	/** Pixels from any store, e.g. {@link PixelStore#mapped} for folders larger than memory. */
 	public Dataset(PixelStore pixels, int count, int channels, int resolution, DataRange range, List<String> sources) {
+		this(pixels, count, channels, resolution, range, sources, null, null);
+	}
+
+	private Dataset(PixelStore pixels, int count, int channels, int resolution, DataRange range, List<String> sources,
+			int[] labels, List<String> classNames) {
 		if ((long) count * channels * resolution * resolution != pixels.size())
 			throw new IllegalArgumentException("pixel buffer does not match " + count + "×" + channels + "×" + resolution + "²");
 		if (count == 0) throw new IllegalArgumentException("a dataset needs at least one image");
@@ -34,6 +43,30 @@ public final class Dataset {
 		this.resolution = resolution;
 		this.range = range;
 		this.sources = sources == null ? Collections.emptyList() : sources;
+		if (labels != null) {
+			if (labels.length != count) throw new IllegalArgumentException(count + " images but " + labels.length + " labels");
+			if (classNames == null || classNames.size() < 2) throw new IllegalArgumentException("labelled images need at least 2 classes");
+			for (int l : labels)
+				if (l < 0 || l >= classNames.size()) throw new IllegalArgumentException("label " + l + " outside 0…" + (classNames.size() - 1));
+		}
+		this.labels = labels;
+		this.classNames = classNames == null ? Collections.emptyList() : Collections.unmodifiableList(new java.util.ArrayList<>(classNames));
+	}
+
+	/** The same images (shared, not copied) with a class per image. */
+	public Dataset withLabels(int[] labels, List<String> classNames) {
+		return new Dataset(pixels, count, channels, resolution, range, sources, labels.clone(), classNames);
+	}
+
+	public boolean isLabelled() {
+		return labels != null;
+	}
+
+	/** Images per class, in label order. */
+	public int[] classCounts() {
+		int[] n = new int[classNames.size()];
+		if (labels != null) for (int l : labels) n[l]++;
+		return n;
 	}
 
 	/** The images of several datasets of the same shape, in order; the first one's data range. */
@@ -64,7 +97,8 @@ public final class Dataset {
 	public Dataset subset(int from, int count) {
 		float[] p = new float[Math.multiplyExact(count, imageSize())];
 		pixels.copy((long) from * imageSize(), p, 0, p.length);
-		return new Dataset(p, count, channels, resolution, range, sources.isEmpty() ? null : sources.subList(from, from + count));
+		return new Dataset(PixelStore.of(p), count, channels, resolution, range, sources.isEmpty() ? null : sources.subList(from, from + count),
+			labels == null ? null : java.util.Arrays.copyOfRange(labels, from, from + count), labels == null ? null : classNames);
 	}
 
 	/** SHA-256 of shape, data range and pixels: the cache key of statistics computed from these images. */
@@ -128,8 +162,13 @@ public final class Dataset {
 	}
 
 	public String summary() {
-		return String.format(java.util.Locale.ROOT,
+		String s = String.format(java.util.Locale.ROOT,
 			"%d images, %d×%d, %d channel(s), %s data, intensities %.6g…%.6g ↦ [-1, 1] (%s)",
 			count, resolution, resolution, channels, range.pixelType, range.low, range.high, range.normalization);
+		if (!isLabelled()) return s;
+		StringBuilder b = new StringBuilder(s).append("; ").append(classNames.size()).append(" classes: ");
+		int[] n = classCounts();
+		for (int k = 0; k < n.length; k++) b.append(k == 0 ? "" : ", ").append(classNames.get(k)).append(" ").append(n[k]);
+		return b.toString();
 	}
 }

@@ -74,17 +74,21 @@ public final class FashionMnist {
 
 	/**
 	 * Writes {@code split} ("train" or "t10k") to {@code out} as 32×32 PNGs named by index; files
-	 * that exist are kept. Returns the number of images.
+	 * that exist are kept. With {@code byClass} each image goes to the subfolder of its class
+	 * ({@link #CLASSES}), the layout of conditional training. Returns the number of images.
 	 */
-	public static int exportFolder(Path sourceDir, String split, Path out, int limit) throws IOException {
+	public static int exportFolder(Path sourceDir, String split, Path out, int limit, boolean byClass) throws IOException {
 		Path file = sourceDir.resolve(split + "-images-idx3-ubyte.gz");
 		if (!Files.exists(file))
 			throw new IOException(file + " not found: install the Debian package dataset-fashion-mnist");
 		byte[][] images = readImages(file);
+		int[] labels = byClass ? readLabels(sourceDir.resolve(split + "-labels-idx1-ubyte.gz")) : null;
 		Files.createDirectories(out);
+		if (byClass) for (String c : CLASSES) Files.createDirectories(out.resolve(c));
 		int n = limit > 0 ? Math.min(limit, images.length) : images.length;
 		for (int i = 0; i < n; i++) {
-			Path png = out.resolve(String.format("%s-%05d.png", split, i));
+			Path dir = byClass ? out.resolve(CLASSES.get(labels[i])) : out;
+			Path png = dir.resolve(String.format("%s-%05d.png", split, i));
 			if (Files.exists(png)) continue;
 			byte[] padded = new byte[32 * 32];
 			for (int y = 0; y < 28; y++) System.arraycopy(images[i], y * 28, padded, (y + 2) * 32 + 2, 28);

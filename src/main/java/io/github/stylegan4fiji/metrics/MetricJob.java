@@ -37,6 +37,8 @@ public final class MetricJob {
 	public Path cacheDir = defaultCacheDir();
 	public Device device = Device.cpu();
 	public Metrics.Options options = new Metrics.Options();
+	/** A conditional model's class (name or number) to generate; null: all classes (uniformly drawn). */
+	public String className;
 
 	/** ~/.cache/stylegan4fiji/stats, or the system property {@code stylegan4fiji.cache}. */
 	public static Path defaultCacheDir() {
@@ -58,13 +60,15 @@ public final class MetricJob {
 				FeatureNetwork net = FeatureNetworks.load(featureNetwork, device);
 				Sampler sampler = new Sampler(m, device).batchSize(options.batchSize)) {
 			net.checkCompatible(m.config.channels, m.config.resolution);
+			if (className != null && !className.trim().isEmpty()) sampler.classLabel(m.config.classIndex(className));
 			if (!net.hasPerceptualDistance() && options.metrics.stream().anyMatch(k -> k.startsWith("ppl") || k.equals("ls")))
 				throw new IllegalArgumentException("PPL and LS need the built-in feature network; " + featureNetwork.getFileName()
 					+ " gives features only (use it for FID, KID and P&R)");
 			Set<ConvShape> shapes = new LinkedHashSet<>(EngineCheck.shapesOf(m.config, options.batchSize, false));
 			shapes.addAll(EngineCheck.forJob(net.convolutionShapes(), options.batchSize));
 			EngineCheck.ensureCorrect(shapes, device, log);
-			log.accept("Metrics " + options.metrics + " for " + model + " with " + sampler.describeDevice()
+			log.accept("Metrics " + options.metrics + " for " + model + (sampler.classLabel() >= 0 ? ", class "
+				+ m.config.className(sampler.classLabel()) : "") + " with " + sampler.describeDevice()
 				+ "; feature network " + featureNetwork.getFileName() + " (" + net.id() + ")");
 			FeatureStats reals = null;
 			if (options.needsReals()) {

@@ -34,7 +34,8 @@ import java.util.Map;
  */
 public final class Metrics {
 
-	public static final List<String> ALL = Arrays.asList("fid", "kid", "pr", "ppl_zfull", "ppl_wfull", "ppl_zend", "ppl_wend", "ls");
+	/** Metric keys; "cls" is the classifier check of a conditional model ({@link ClassifierCheck}). */
+	public static final List<String> ALL = Arrays.asList("fid", "kid", "pr", "ppl_zfull", "ppl_wfull", "ppl_zend", "ppl_wend", "ls", "cls");
 
 	public static final class Options {
 		public List<String> metrics = new ArrayList<>(Arrays.asList("fid"));
@@ -130,6 +131,13 @@ public final class Metrics {
 			r.details.put("ls_conditional_entropy_bits_z_w", ls.conditionalEntropy);
 			r.details.put("ls_samples", o.lsSamples);
 		}
+		if (o.metrics.contains("cls")) {
+			int k = model.config.labelSize;
+			ClassifierCheck.Result c = ClassifierCheck.of(sampler, net, Math.max(1, o.numGenerated / Math.max(1, k)), o.seed, o.batchSize, progress);
+			r.values.put("classifier_accuracy", c.meanAccuracy);
+			r.details.put("classifier_check", c);
+		}
+		if (sampler.classLabel() >= 0) r.details.put("class", model.config.className(sampler.classLabel()));
 		return r;
 	}
 
@@ -166,7 +174,8 @@ public final class Metrics {
 
 	/**
 	 * Statistics of {@code n} generated images: z drawn in one NumPy-compatible stream from
-	 * {@code seed}, libtorch noise seeded too. 8-bit models' images are quantised to 8 bits first, as
+	 * {@code seed}, libtorch noise seeded too; a conditional model's images are of the sampler's class,
+	 * or without one of classes drawn uniformly from the same stream. 8-bit models' images are quantised to 8 bits first, as
 	 * the official metrics convert to uint8 (reals from 8-bit files are quantised already).
 	 */
 	public static FeatureStats generatedStats(Sampler sampler, FeatureNetwork net, int n, long seed, int keep,
@@ -182,7 +191,9 @@ public final class Metrics {
 				int b = Math.min(batchSize, n - b0);
 				float[] z = new float[b * zDim];
 				rng.randnInto(z, 0, z.length);
-				Images img = sampler.render(sampler.broadcast(sampler.mapZ(z, b)), b, truncation, NoiseSpec.random());
+				int[] classes = sampler.classesFor(b, rng);
+				Images img = sampler.render(sampler.broadcast(sampler.mapZ(z, b, classes)), b,
+					classes == null ? null : sampler.broadcastClasses(classes), truncation, NoiseSpec.random());
 				if (quantize) quantize8(img.data);
 				addFeatures(acc, net, img.data, b, img.channels, img.height);
 				progress.update("generated images", b0 + b, n);
@@ -264,6 +275,8 @@ public final class Metrics {
 	public static String format(Result r) {
 		StringBuilder sb = new StringBuilder();
 		r.values.forEach((k, v) -> sb.append(String.format(Locale.ROOT, "%s = %.6g%n", k, v)));
+		Object cls = r.details.get("classifier_check");
+		if (cls instanceof ClassifierCheck.Result) sb.append(ClassifierCheck.format((ClassifierCheck.Result) cls));
 		return sb.toString();
 	}
 }

@@ -10,6 +10,8 @@ import io.github.stylegan4fiji.core.Devices;
 import io.github.stylegan4fiji.core.GeneratorNetwork;
 import io.github.stylegan4fiji.core.HostArrays;
 import io.github.stylegan4fiji.core.LayerObserver;
+import io.github.stylegan4fiji.core.NumpyRandom;
+import io.github.stylegan4fiji.core.Labels;
 import io.github.stylegan4fiji.core.Params;
 import io.github.stylegan4fiji.core.Progress;
 import io.github.stylegan4fiji.core.StyleGanConfig;
@@ -39,6 +41,10 @@ public final class Sampler implements AutoCloseable {
 	private Progress progress = Progress.NONE;
 	/** Level of detail to render at; NaN: the model's own (a snapshot renders what it was trained to). */
 	private double lod = Double.NaN;
+	/** Class of every image of a conditional model; −1: by seed (seed mod classes) where seeds are known. */
+	private int fixedClass = -1;
+	/** Per-class truncation centres [labelSize × dlatentSize] on the host, read once. */
+	private float[] classCentres;
 
 	public Sampler(StyleGanModel model, Device device) {
 		this.model = model;
@@ -53,6 +59,54 @@ public final class Sampler implements AutoCloseable {
 	public Sampler lod(double lod) {
 		this.lod = lod;
 		return this;
+	}
+
+	/**
+	 * The class every image is made of (a conditional model's label, 0-based), also the centre of
+	 * truncation (that class's average w); −1 (the default): seed s makes class s mod the number of
+	 * classes, and calls without seeds need explicit classes.
+	 */
+	public Sampler classLabel(int label) {
+		if (label >= 0 && !config.isConditional())
+			throw new IllegalArgumentException("this model has no classes (it was trained without labels)");
+		if (label >= config.labelSize && config.isConditional())
+			throw new IllegalArgumentException("class " + label + " does not exist; the model's classes are " + config.classList());
+		this.fixedClass = Math.max(-1, label);
+		return this;
+	}
+
+	/** The class set by {@link #classLabel}, −1 if none. */
+	public int classLabel() {
+		return fixedClass;
+	}
+
+	/** The class of each seed's image (null for an unconditional model): the set class, else seed mod classes. */
+	public int[] classesOf(long[] seeds) {
+		if (!config.isConditional()) return null;
+		int[] k = new int[seeds.length];
+		for (int i = 0; i < seeds.length; i++) k[i] = fixedClass >= 0 ? fixedClass : (int) Math.floorMod(seeds[i], (long) config.labelSize);
+		return k;
+	}
+
+	/**
+	 * Classes for {@code n} images without seeds (e.g. metrics): the set class, else drawn uniformly
+	 * from {@code rng}; null for an unconditional model.
+	 */
+	public int[] classesFor(int n, NumpyRandom rng) {
+		if (!config.isConditional()) return null;
+		if (fixedClass >= 0) return fixedClasses(n);
+		int[] k = new int[n];
+		for (int i = 0; i < n; i++) k[i] = rng.nextInt(config.labelSize);
+		return k;
+	}
+
+	private int[] fixedClasses(int n) {
+		if (!config.isConditional()) return null;
+		if (fixedClass < 0)
+			throw new IllegalArgumentException("this model is conditional: choose a class (" + config.classList() + ")");
+		int[] k = new int[n];
+		Arrays.fill(k, fixedClass);
+		return k;
 	}
 
 	public Sampler batchSize(int size) {
@@ -85,25 +139,21 @@ public final class Sampler implements AutoCloseable {
 
 	// ---- latents --------------------------------------------------------------------------------
 
-	/** w for each seed, host row-major [n, dlatentSize]. */
+	/** w for each seed, host row-major [n, dlatentSize], each of the class {@link #classesOf} gives it. */
 	public float[] mapSeeds(long[] seeds) {
-		return mapZ(Latents.zBatch(seeds, config.latentSize), seeds.length);
+		return mapZ(Latents.zBatch(seeds, config.latentSize), seeds.length, classesOf(seeds));
 	}
 
-	/** w for host z [n, latentSize]. */
+	/** w for host z [n, latentSize]; a conditional model needs {@link #classLabel} set (or use the form with classes). */
 	public float[] mapZ(float[] z, int n) {
-		float[] w = new float[n * config.dlatentSize];
-		for (int b0 = 0; b0 < n; b0 += batchSize) {
-			int b = Math.min(batchSize, n - b0);
-			try (NDScope scope = new NDScope()) {
-				scope.suppressNotUsedWarning();
-				NDArray zb = HostArrays.upload(manager, Arrays.copyOfRange(z, b0 * config.latentSize, (b0 + b) * config.latentSize),
-					new Shape(b, config.latentSize));
-				float[] wb = generator.map(params, zb).toFloatArray();
-				System.arraycopy(wb, 0, w, b0 * config.dlatentSize, wb.length);
-			}
-		}
-		return w;
+		return mapZ(z, n, fixedClasses(n));
+	}
+
+	/** w for host z [n, latentSize] of the given classes (one per row; null for an unconditional model). */
+	public float[] mapZ(float[] z, int n, int[] classes) {
+		if (config.isConditional() && (classes == null || classes.length != n))
+			throw new IllegalArgumentException("this model is conditional: a class is needed for each of the " + n + " latents");
+		return mapLabels(z, n, classes == null ? null : Labels.oneHot(classes, config.labelSize));
 	}
 
 	/** The same w for every layer. */
@@ -115,19 +165,43 @@ public final class Sampler implements AutoCloseable {
 
 	// ---- rendering ------------------------------------------------------------------------------
 
-	/** Images for seeds: z = RandomState(seed).randn, one w on all layers. */
+	/** Images for seeds: z = RandomState(seed).randn, one w on all layers (of each seed's class, see {@link #classesOf}). */
 	public Images generate(long[] seeds, Truncation t, NoiseSpec noise) {
-		return render(broadcast(mapSeeds(seeds)), seeds.length, t, noise);
+		int[] k = classesOf(seeds);
+		return render(broadcast(mapSeeds(seeds)), seeds.length, k == null ? null : broadcastClasses(k), t, noise);
+	}
+
+	/** The same classes for every layer (the companion of {@link #broadcast}). */
+	public int[][] broadcastClasses(int[] classes) {
+		int[][] k = new int[config.numLayers()][];
+		Arrays.fill(k, classes);
+		return k;
 	}
 
 	/**
 	 * Renders from per-layer w: {@code ws[layer]} is host [n, dlatentSize]; layers may share one
-	 * array. Truncation is applied here (per layer, with the cutoff).
+	 * array. Truncation is applied here (per layer, with the cutoff), toward the set class's average
+	 * w or, without one, the tracked average w.
 	 */
 	public Images render(float[][] ws, int n, Truncation t, NoiseSpec noise) {
+		return render(ws, n, fixedClass >= 0 ? broadcastClasses(fixedClasses(n)) : null, t, noise);
+	}
+
+	/**
+	 * As {@link #render(float[][], int, Truncation, NoiseSpec)}, each layer's w of image i truncated
+	 * toward the average w of class {@code classes[layer][i]} (the class that w was mapped under);
+	 * {@code classes} null: toward the tracked average w.
+	 */
+	public Images render(float[][] ws, int n, int[][] classes, Truncation t, NoiseSpec noise) {
+		if (classes != null && classes.length != ws.length)
+			throw new IllegalArgumentException("need classes for " + ws.length + " layers, got " + classes.length);
+		return renderCentred(ws, n, classes == null || t.psi == 1.0 ? null : classCentres(classes, n), t, noise);
+	}
+
+	/** The renderer behind every call: per-layer w and truncation centres ([n, dlatentSize] host arrays, or null = w_avg). */
+	private Images renderCentred(float[][] ws, int n, float[][] centres, Truncation t, NoiseSpec noise) {
 		if (ws.length != config.numLayers())
 			throw new IllegalArgumentException("need w for " + config.numLayers() + " layers, got " + ws.length);
-		int d = config.dlatentSize;
 		int per = config.channels * config.resolution * config.resolution;
 		float[] out = new float[n * per];
 		for (int b0 = 0; b0 < n; b0 += batchSize) {
@@ -135,14 +209,8 @@ public final class Sampler implements AutoCloseable {
 			int b = Math.min(batchSize, n - b0);
 			try (NDScope scope = new NDScope()) {
 				scope.suppressNotUsedWarning();
-				Map<float[], NDArray> uploaded = new IdentityHashMap<>();
-				NDArray[] wb = new NDArray[ws.length];
-				for (int l = 0; l < ws.length; l++) {
-					final int from = b0;
-					wb[l] = uploaded.computeIfAbsent(ws[l], a ->
-						HostArrays.upload(manager, Arrays.copyOfRange(a, from * d, (from + b) * d), new Shape(b, d)));
-				}
-				wb = generator.truncate(params, wb, t.psi, t.cutoff);
+				NDArray[] wb = uploadRows(ws, b0, b);
+				wb = generator.truncate(params, wb, centres == null ? null : uploadRows(centres, b0, b), t.psi, t.cutoff);
 				// at the model's level of detail: a snapshot taken mid-growth renders what it was trained to
 				NDArray img = generator.synthesize(params, wb, noise.source(config, params, b0),
 					Double.isNaN(lod) ? model.progress.lod : lod, LayerObserver.NONE);
@@ -154,32 +222,93 @@ public final class Sampler implements AutoCloseable {
 		return new Images(n, config.channels, config.resolution, config.resolution, out);
 	}
 
+	/** Rows {@code from … from+b−1} of per-layer host arrays [n, dlatentSize]; layers sharing an array share the upload. */
+	private NDArray[] uploadRows(float[][] layers, int from, int b) {
+		int d = config.dlatentSize;
+		Map<float[], NDArray> uploaded = new IdentityHashMap<>();
+		NDArray[] out = new NDArray[layers.length];
+		for (int l = 0; l < layers.length; l++)
+			out[l] = uploaded.computeIfAbsent(layers[l], a -> HostArrays.upload(manager, Arrays.copyOfRange(a, from * d, (from + b) * d), new Shape(b, d)));
+		return out;
+	}
+
+	/** Per-layer host centres [n, dlatentSize] from per-layer classes (layers sharing a class array share the result). */
+	private float[][] classCentres(int[][] classes, int n) {
+		if (classCentres == null) classCentres = params.hostValues(GeneratorNetwork.CLASS_DLATENT_AVG);
+		int d = config.dlatentSize;
+		float[][] out = new float[classes.length][];
+		Map<int[], float[]> done = new IdentityHashMap<>();
+		for (int l = 0; l < classes.length; l++) {
+			out[l] = done.computeIfAbsent(classes[l], k -> {
+				float[] c = new float[n * d];
+				for (int i = 0; i < n; i++) System.arraycopy(classCentres, k[i] * d, c, i * d, d);
+				return c;
+			});
+		}
+		return out;
+	}
+
 	/**
 	 * Style mixing grid, row-major: image (r, c) takes the layers in {@code fromColumn} from column
 	 * seed c and all other layers from row seed r (the paper's Figure 3 with rows = source A).
 	 */
 	public Images styleMix(long[] rowSeeds, long[] colSeeds, LayerRange fromColumn, Truncation t, NoiseSpec noise) {
-		float[] wr = mapSeeds(rowSeeds), wc = mapSeeds(colSeeds);
-		int d = config.dlatentSize, rows = rowSeeds.length, cols = colSeeds.length;
+		return styleMix(rowSeeds, classesOf(rowSeeds), colSeeds, classesOf(colSeeds), fromColumn, t, noise);
+	}
+
+	/**
+	 * As {@link #styleMix(long[], long[], LayerRange, Truncation, NoiseSpec)} with the rows' and the
+	 * columns' classes given (null for an unconditional model), e.g. coarse styles of one class with
+	 * fine styles of another; each layer is truncated toward the centre of the class its w came from.
+	 */
+	public Images styleMix(long[] rowSeeds, int[] rowClasses, long[] colSeeds, int[] colClasses, LayerRange fromColumn,
+			Truncation t, NoiseSpec noise) {
+		int rows = rowSeeds.length, cols = colSeeds.length;
+		float[] wr = mapZ(Latents.zBatch(rowSeeds, config.latentSize), rows, rowClasses);
+		float[] wc = mapZ(Latents.zBatch(colSeeds, config.latentSize), cols, colClasses);
+		int d = config.dlatentSize;
 		float[] rowW = new float[rows * cols * d], colW = new float[rows * cols * d];
+		int[] rowK = new int[rows * cols], colK = new int[rows * cols];
 		for (int r = 0; r < rows; r++) {
 			for (int c = 0; c < cols; c++) {
 				System.arraycopy(wr, r * d, rowW, (r * cols + c) * d, d);
 				System.arraycopy(wc, c * d, colW, (r * cols + c) * d, d);
+				if (rowClasses != null) rowK[r * cols + c] = rowClasses[r];
+				if (colClasses != null) colK[r * cols + c] = colClasses[c];
 			}
 		}
 		float[][] ws = new float[config.numLayers()][];
-		for (int l = 0; l < ws.length; l++) ws[l] = fromColumn.contains(l) ? colW : rowW;
-		return render(ws, rows * cols, t, noise);
+		int[][] ks = config.isConditional() ? new int[ws.length][] : null;
+		for (int l = 0; l < ws.length; l++) {
+			ws[l] = fromColumn.contains(l) ? colW : rowW;
+			if (ks != null) ks[l] = fromColumn.contains(l) ? colK : rowK;
+		}
+		return render(ws, rows * cols, ks, t, noise);
 	}
 
-	/** Frames from seed a to seed b: slerp in Z (then mapped) or lerp in W. */
+	/** Frames from seed a to seed b: slerp in Z (then mapped) or lerp in W; each seed of the class {@link #classesOf} gives it. */
 	public Images interpolate(long seedA, long seedB, int frames, boolean inW, Truncation t, NoiseSpec noise) {
+		int[] k = classesOf(new long[] {seedA, seedB});
+		return interpolate(seedA, k == null ? -1 : k[0], seedB, k == null ? -1 : k[1], frames, inW, t, noise);
+	}
+
+	/**
+	 * Frames from (seed a, class a) to (seed b, class b) of a conditional model (classes −1 when
+	 * unconditional). In W the two w are mapped under their own classes and lerped; in Z z is slerped
+	 * and the one-hot label lerped (the label embedding is linear, so this lerps the embeddings).
+	 * Truncation centres move from class a's average w to class b's along the path.
+	 */
+	public Images interpolate(long seedA, int classA, long seedB, int classB, int frames, boolean inW, Truncation t, NoiseSpec noise) {
 		if (frames < 2) throw new IllegalArgumentException("interpolation needs at least 2 frames");
-		int dim = inW ? config.dlatentSize : config.latentSize;
+		boolean cond = config.isConditional();
+		if (cond) {
+			classLabelCheck(classA);
+			classLabelCheck(classB);
+		}
+		int dim = inW ? config.dlatentSize : config.latentSize, k = config.labelSize;
 		float[] a, b;
 		if (inW) {
-			float[] w = mapSeeds(new long[] {seedA, seedB});
+			float[] w = mapZ(Latents.zBatch(new long[] {seedA, seedB}, config.latentSize), 2, cond ? new int[] {classA, classB} : null);
 			a = Arrays.copyOfRange(w, 0, dim);
 			b = Arrays.copyOfRange(w, dim, 2 * dim);
 		} else {
@@ -187,13 +316,104 @@ public final class Sampler implements AutoCloseable {
 			b = Latents.z(seedB, dim);
 		}
 		float[] path = new float[frames * dim];
+		float[] labels = cond ? new float[frames * k] : null;
 		for (int i = 0; i < frames; i++) {
 			double s = i / (double) (frames - 1);
 			float[] v = inW ? Latents.lerp(a, b, s) : Latents.slerpKeepNorm(a, b, s);
 			System.arraycopy(v, 0, path, i * dim, dim);
+			if (cond) {
+				labels[i * k + classA] += (float) (1 - s);
+				labels[i * k + classB] += (float) s;
+			}
 		}
-		float[] w = inW ? path : mapZ(path, frames);
-		return render(broadcast(w), frames, t, noise);
+		float[] w = inW ? path : mapLabels(path, frames, labels);
+		return renderCentred(broadcast(w), frames, cond && t.psi != 1.0 ? lerpCentres(classA, classB, frames) : null, t, noise);
+	}
+
+	/**
+	 * Class translation (for conditional models): for each seed, z and the noise stay, the class goes
+	 * from A to B — w lerped in {@code steps} frames from w(z, A) to w(z, B), or with
+	 * {@code centroidShift} w(z, A) + s·(w̄_B − w̄_A), moving by the difference of the classes' average
+	 * w. Row-major: one row per seed, {@code steps} frames each; frame 0 equals plain generation of
+	 * class A and the last frame (without the shift) of class B, with the seed's noise (noise seed = seed).
+	 */
+	public Images translate(long[] seeds, int classA, int classB, int steps, boolean centroidShift, Truncation t) {
+		if (!config.isConditional())
+			throw new IllegalArgumentException("class translation needs a conditional model (trained with class labels)");
+		classLabelCheck(classA);
+		classLabelCheck(classB);
+		if (steps < 2) throw new IllegalArgumentException("class translation needs at least 2 steps");
+		int n = seeds.length, d = config.dlatentSize;
+		float[] z = Latents.zBatch(seeds, config.latentSize);
+		int[] ka = new int[n], kb = new int[n];
+		Arrays.fill(ka, classA);
+		Arrays.fill(kb, classB);
+		float[] wa = mapZ(z, n, ka), wb = centroidShift ? null : mapZ(z, n, kb);
+		float[] centres = params.hostValues(GeneratorNetwork.CLASS_DLATENT_AVG);
+		float[] ws = new float[n * steps * d];
+		long[] noiseSeeds = new long[n * steps];
+		for (int i = 0; i < n; i++) {
+			for (int f = 0; f < steps; f++) {
+				double s = f / (double) (steps - 1);
+				int at = (i * steps + f) * d;
+				for (int j = 0; j < d; j++) {
+					float from = wa[i * d + j];
+					ws[at + j] = centroidShift
+						? (float) (from + s * (centres[classB * d + j] - centres[classA * d + j]))
+						: (float) (from + s * (wb[i * d + j] - from));
+				}
+				noiseSeeds[i * steps + f] = seeds[i];
+			}
+		}
+		float[] pathCentres = null;
+		if (t.psi != 1.0) {
+			float[] one = lerpCentres(classA, classB, steps)[0];
+			pathCentres = new float[n * steps * d];
+			for (int i = 0; i < n; i++) System.arraycopy(one, 0, pathCentres, i * steps * d, steps * d);
+		}
+		return renderCentred(broadcast(ws), n * steps, pathCentres == null ? null : broadcastCentres(pathCentres), t,
+			NoiseSpec.perSample(noiseSeeds));
+	}
+
+	private void classLabelCheck(int label) {
+		if (label < 0 || label >= config.labelSize)
+			throw new IllegalArgumentException("class " + label + " does not exist; the model's classes are " + config.classList());
+	}
+
+	/** w for z [n, latentSize] under (soft) labels [n, labelSize] (null for an unconditional model). */
+	private float[] mapLabels(float[] z, int n, float[] labels) {
+		float[] w = new float[n * config.dlatentSize];
+		int k = config.labelSize;
+		for (int b0 = 0; b0 < n; b0 += batchSize) {
+			int b = Math.min(batchSize, n - b0);
+			try (NDScope scope = new NDScope()) {
+				scope.suppressNotUsedWarning();
+				NDArray zb = HostArrays.upload(manager, Arrays.copyOfRange(z, b0 * config.latentSize, (b0 + b) * config.latentSize),
+					new Shape(b, config.latentSize));
+				NDArray lb = labels == null ? null : HostArrays.upload(manager, Arrays.copyOfRange(labels, b0 * k, (b0 + b) * k), new Shape(b, k));
+				float[] wb = generator.map(params, zb, lb).toFloatArray();
+				System.arraycopy(wb, 0, w, b0 * config.dlatentSize, wb.length);
+			}
+		}
+		return w;
+	}
+
+	/** Centres for a path of {@code frames} from class a's average w to class b's, the same for every layer. */
+	private float[][] lerpCentres(int classA, int classB, int frames) {
+		float[] all = params.hostValues(GeneratorNetwork.CLASS_DLATENT_AVG);
+		int d = config.dlatentSize;
+		float[] c = new float[frames * d];
+		for (int i = 0; i < frames; i++) {
+			double s = frames == 1 ? 0 : i / (double) (frames - 1);
+			for (int j = 0; j < d; j++) c[i * d + j] = (float) (all[classA * d + j] + s * (all[classB * d + j] - all[classA * d + j]));
+		}
+		return broadcastCentres(c);
+	}
+
+	private float[][] broadcastCentres(float[] c) {
+		float[][] out = new float[config.numLayers()][];
+		Arrays.fill(out, c);
+		return out;
 	}
 
 	/**
@@ -217,14 +437,22 @@ public final class Sampler implements AutoCloseable {
 		float[] ws = new float[draws * w.length];
 		for (int i = 0; i < draws; i++) System.arraycopy(w, 0, ws, i * w.length, w.length);
 		NoiseSpec spec = NoiseSpec.seeded(0).withLayers(layers, noiseSeeds);
-		return render(broadcast(ws), draws, t, noiseOnlyThere ? spec.onlyIn(layers) : spec);
+		int[] k = classesOf(new long[] {seed});
+		int[] ks = null;
+		if (k != null) {
+			ks = new int[draws];
+			Arrays.fill(ks, k[0]);
+		}
+		return render(broadcast(ws), draws, ks == null ? null : broadcastClasses(ks), t, noiseOnlyThere ? spec.onlyIn(layers) : spec);
 	}
 
 	/** One row per seed, one column per ψ (the paper's Figure 8), row-major. */
 	public Images truncationSweep(long[] seeds, double[] psis, int cutoff, NoiseSpec noise) {
 		float[] w = mapSeeds(seeds);
+		int[] k = classesOf(seeds);
 		List<Images> perPsi = new ArrayList<>();
-		for (double psi : psis) perPsi.add(render(broadcast(w), seeds.length, new Truncation(psi, cutoff), noise));
+		for (double psi : psis)
+			perPsi.add(render(broadcast(w), seeds.length, k == null ? null : broadcastClasses(k), new Truncation(psi, cutoff), noise));
 		int per = config.channels * config.resolution * config.resolution;
 		float[] out = new float[seeds.length * psis.length * per];
 		for (int s = 0; s < seeds.length; s++)

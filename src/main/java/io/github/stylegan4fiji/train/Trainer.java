@@ -14,6 +14,7 @@ import io.github.stylegan4fiji.core.GeneratorNetwork;
 import io.github.stylegan4fiji.core.HostArrays;
 import io.github.stylegan4fiji.core.Json;
 import io.github.stylegan4fiji.core.LayerObserver;
+import io.github.stylegan4fiji.core.Labels;
 import io.github.stylegan4fiji.core.Layers;
 import io.github.stylegan4fiji.core.NoiseSource;
 import io.github.stylegan4fiji.core.NumpyRandom;
@@ -35,6 +36,7 @@ import io.github.stylegan4fiji.metrics.FeatureStats;
 import io.github.stylegan4fiji.metrics.Metrics;
 import io.github.stylegan4fiji.optim.Adam;
 import io.github.stylegan4fiji.sampling.Images;
+import io.github.stylegan4fiji.sampling.ClassCentres;
 import io.github.stylegan4fiji.sampling.Sampler;
 import io.github.stylegan4fiji.sampling.Truncation;
 import io.github.stylegan4fiji.sampling.NoiseSpec;
@@ -78,6 +80,7 @@ public final class Trainer implements AutoCloseable {
 	private FeatureStats metricsReals;
 	private long lastMetricsInterval = -1;
 	private int[] permutation;
+	private final int[][] byClass;
 	private double lastLossG, lastLossD;
 
 	private Trainer(StyleGanModel model, Dataset data, Path outDir, State state, FolderLock lock) {
@@ -92,6 +95,7 @@ public final class Trainer implements AutoCloseable {
 			throw new IllegalArgumentException("the data has " + data.channels + " channel(s) but the model makes " + c.channels);
 		if (data.resolution != c.resolution)
 			throw new IllegalArgumentException("the data is " + data.resolution + "² but the model makes " + c.resolution + "²");
+		checkClasses(c, data);
 		this.gridSeeds = SeedList.parse(opts.gridSeeds);
 		NDManager m = model.manager();
 		this.adamG = new Adam(m, opts.adamBeta1, opts.adamBeta2, opts.adamEpsilon);
@@ -102,6 +106,19 @@ public final class Trainer implements AutoCloseable {
 		for (String n : dParams) model.d().get(n).setRequiresGradient(true);
 		model.dataRange.copyFrom(data.range);
 		this.permutation = permutation(state.epoch);
+		this.byClass = data.isLabelled() ? indicesByClass(data) : null;
+	}
+
+	/** A conditional model trains on data with the same classes, an unconditional one on data without. */
+	private static void checkClasses(StyleGanConfig c, Dataset data) {
+		if (!c.isConditional() && data.isLabelled())
+			throw new IllegalArgumentException("the data has " + data.classNames.size() + " classes but the model is unconditional"
+				+ " (train a new run with class labels, or load the data without them)");
+		if (c.isConditional() && !data.isLabelled())
+			throw new IllegalArgumentException("the model is conditional (" + c.classList() + ") but the data has no class labels"
+				+ " (use class labels from subfolders or a CSV file)");
+		if (c.isConditional() && c.classNames != null && !c.classNames.equals(data.classNames))
+			throw new IllegalArgumentException("the model's classes " + c.classNames + " differ from the data's " + data.classNames);
 	}
 
 	/** A new run with a freshly initialised model. */
@@ -219,19 +236,56 @@ public final class Trainer implements AutoCloseable {
 		return new NumpyRandom(mix(opts.seed, 1_000_000L + epoch) & 0xFFFFFFFFL).permutation(data.count);
 	}
 
-	/** The next {@code n} real images (host, model range), in the run's data order, maybe mirrored. */
-	private float[] nextReals(int n, NumpyRandom rng) {
+	/**
+	 * The next {@code n} real images (host, model range), maybe mirrored: in the run's data order, or
+	 * for balanced class sampling a uniformly drawn class and then an image of it. Their labels go to
+	 * {@code labelsOut} (when the data is labelled).
+	 */
+	private float[] nextReals(int n, NumpyRandom rng, int[] labelsOut) {
 		int size = data.imageSize();
 		float[] out = new float[n * size];
 		for (int i = 0; i < n; i++) {
-			if (state.position >= permutation.length) {
-				state.epoch++;
-				state.position = 0;
-				permutation = permutation(state.epoch);
+			int index;
+			if (balanced()) {
+				int[] members = byClass[rng.nextInt(byClass.length)];
+				index = members[rng.nextInt(members.length)];
+			} else {
+				if (state.position >= permutation.length) {
+					state.epoch++;
+					state.position = 0;
+					permutation = permutation(state.epoch);
+				}
+				index = permutation[state.position++];
 			}
 			boolean flip = opts.mirror && rng.nextDouble() < 0.5;
-			data.copyImage(permutation[state.position++], flip, out, i * size);
+			data.copyImage(index, flip, out, i * size);
+			if (labelsOut != null) labelsOut[i] = data.labels[index];
 		}
+		return out;
+	}
+
+	private boolean balanced() {
+		return data.isLabelled() && opts.classSampling == TrainingOptions.ClassSampling.BALANCED;
+	}
+
+	/** Classes for G's fakes: those of random training images (natural) or uniform (balanced); null if unconditional. */
+	private int[] fakeLabels(int n, NumpyRandom rng) {
+		if (!model.config.isConditional()) return null;
+		int[] k = new int[n];
+		for (int i = 0; i < n; i++) k[i] = balanced() ? rng.nextInt(model.config.labelSize) : data.labels[rng.nextInt(data.count)];
+		return k;
+	}
+
+	/** Image indices per class, for balanced sampling. */
+	private static int[][] indicesByClass(Dataset data) {
+		int[] counts = data.classCounts();
+		int[][] out = new int[counts.length][];
+		for (int k = 0; k < counts.length; k++) {
+			if (counts[k] == 0) throw new IllegalArgumentException("class '" + data.classNames.get(k) + "' has no images");
+			out[k] = new int[counts[k]];
+		}
+		int[] at = new int[counts.length];
+		for (int i = 0; i < data.count; i++) out[data.labels[i]][at[data.labels[i]]++] = i;
 		return out;
 	}
 
@@ -244,15 +298,18 @@ public final class Trainer implements AutoCloseable {
 		return Layers.upscale2d(x, 1 << f);
 	}
 
-	/** Per-layer w for a training minibatch, with mixing regularisation; w[0] is the first latent's. */
-	private NDArray[] trainingLatents(Params g, int n, double lod, NumpyRandom rng) {
+	/**
+	 * Per-layer w for a training minibatch of the given one-hot labels (null if unconditional), with
+	 * mixing regularisation (both latents mapped under the image's class); w[0] is the first latent's.
+	 */
+	private NDArray[] trainingLatents(Params g, int n, NDArray labels, double lod, NumpyRandom rng) {
 		GeneratorNetwork gen = model.generator;
 		NDManager m = model.manager();
 		int zDim = model.config.latentSize;
-		NDArray w1 = gen.map(g, m.randomNormal(new Shape(n, zDim)));
+		NDArray w1 = gen.map(g, m.randomNormal(new Shape(n, zDim)), labels);
 		NDArray[] ws = gen.broadcast(w1);
 		if (rng.nextDouble() < opts.mixingProb) {
-			NDArray w2 = gen.map(g, m.randomNormal(new Shape(n, zDim)));
+			NDArray w2 = gen.map(g, m.randomNormal(new Shape(n, zDim)), labels);
 			int layers = model.config.numLayers() - 2 * (int) Math.floor(lod);
 			if (layers > 1) {
 				int cutoff = 1 + rng.nextInt(layers - 1); // uniform in [1, active layers)
@@ -270,18 +327,24 @@ public final class Trainer implements AutoCloseable {
 	 */
 	static NDArray discriminatorLoss(DiscriminatorNetwork d, Params dp, NDArray reals, NDArray fakes, double lod,
 			double r1Weight, double[] r1Out) {
+		return discriminatorLoss(d, dp, reals, fakes, null, lod, r1Weight, r1Out);
+	}
+
+	/** As above for a conditional D: reals and fakes share the one-hot {@code labels} (the official D loss). */
+	static NDArray discriminatorLoss(DiscriminatorNetwork d, Params dp, NDArray reals, NDArray fakes, NDArray labels, double lod,
+			double r1Weight, double[] r1Out) {
 		NDArray realScores;
 		NDArray penalty = null;
 		if (r1Weight > 0) {
-			NDArray[] sg = d.forwardWithInputGradient(dp, reals, lod);
+			NDArray[] sg = d.forwardWithInputGradient(dp, reals, labels, lod);
 			realScores = sg[0];
 			NDArray grad = sg[1];
 			penalty = grad.square().reshape(grad.getShape().get(0), -1).sum(new int[] {1}).mean();
 			if (r1Out != null) r1Out[0] = penalty.getFloat();
 		} else {
-			realScores = d.forward(dp, reals, lod);
+			realScores = d.forward(dp, reals, labels, lod);
 		}
-		NDArray fakeScores = d.forward(dp, fakes, lod);
+		NDArray fakeScores = d.forward(dp, fakes, labels, lod);
 		NDArray loss = Activation.softPlus(fakeScores).mean().add(Activation.softPlus(realScores.neg()).mean());
 		return penalty == null ? loss : loss.add(Scalars.mul(penalty, (float) r1Weight));
 	}
@@ -291,12 +354,12 @@ public final class Trainer implements AutoCloseable {
 	 * batch means, on random mixes of reals and fakes; ∇D from the same hand-written adjoint as R1.
 	 * {@code gpOut[0]} receives the mean gradient penalty (reported where R1 is otherwise).
 	 */
-	static NDArray wganGpLoss(DiscriminatorNetwork d, Params dp, NDArray reals, NDArray fakes, NDArray mixing, double lod,
-			TrainingOptions o, double[] gpOut) {
-		NDArray realScores = d.forward(dp, reals, lod);
-		NDArray fakeScores = d.forward(dp, fakes, lod);
+	static NDArray wganGpLoss(DiscriminatorNetwork d, Params dp, NDArray reals, NDArray fakes, NDArray labels, NDArray mixing,
+			double lod, TrainingOptions o, double[] gpOut) {
+		NDArray realScores = d.forward(dp, reals, labels, lod);
+		NDArray fakeScores = d.forward(dp, fakes, labels, lod);
 		NDArray mixed = reals.add(fakes.sub(reals).mul(mixing));
-		NDArray grad = d.forwardWithInputGradient(dp, mixed, lod)[1];
+		NDArray grad = d.forwardWithInputGradient(dp, mixed, labels, lod)[1];
 		// + 1e-12: the norm's derivative is undefined at a zero gradient
 		NDArray norms = grad.square().reshape(grad.getShape().get(0), -1).sum(new int[] {1}).add(1e-12f).sqrt();
 		NDArray gp = norms.sub((float) o.wganTarget).square();
@@ -335,13 +398,15 @@ public final class Trainer implements AutoCloseable {
 			scope.suppressNotUsedWarning();
 			NDManager m = model.manager();
 			// --- D step
-			NDArray reals = processReals(HostArrays.upload(m, nextReals(n, rng), new Shape(n, c.channels, c.resolution, c.resolution)), sched.lod);
+			int[] realLabels = c.isConditional() ? new int[n] : null;
+			NDArray reals = processReals(HostArrays.upload(m, nextReals(n, rng, realLabels), new Shape(n, c.channels, c.resolution, c.resolution)), sched.lod);
+			NDArray labels = realLabels == null ? null : Labels.oneHot(m, realLabels, c.labelSize);
 			Autograd.gradMode(false);
-			NDArray fakes = model.generator.synthesize(g, trainingLatents(g, n, sched.lod, rng), NoiseSource.RANDOM, sched.lod, LayerObserver.NONE);
+			NDArray fakes = model.generator.synthesize(g, trainingLatents(g, n, labels, sched.lod, rng), NoiseSource.RANDOM, sched.lod, LayerObserver.NONE);
 			Autograd.gradMode(true);
 			NDArray lossD = opts.isWgan()
-				? wganGpLoss(model.discriminator, d, reals, fakes, mixingFactors(m, n, rng), sched.lod, opts, r1)
-				: discriminatorLoss(model.discriminator, d, reals, fakes, sched.lod, r1Due ? opts.r1Gamma * 0.5 * opts.r1Interval : 0, r1);
+				? wganGpLoss(model.discriminator, d, reals, fakes, labels, mixingFactors(m, n, rng), sched.lod, opts, r1)
+				: discriminatorLoss(model.discriminator, d, reals, fakes, labels, sched.lod, r1Due ? opts.r1Gamma * 0.5 * opts.r1Interval : 0, r1);
 			Autograd.backward(lossD);
 			Autograd.gradMode(false);
 			adamD.step(d, dParams, sched.lr);
@@ -350,9 +415,11 @@ public final class Trainer implements AutoCloseable {
 			// --- G step (D's weights need no gradients here)
 			for (String name : dParams) d.get(name).setRequiresGradient(false);
 			Autograd.gradMode(true);
-			NDArray[] ws = trainingLatents(g, n, sched.lod, rng);
+			int[] fakeLabels = fakeLabels(n, rng);
+			NDArray gLabels = fakeLabels == null ? null : Labels.oneHot(m, fakeLabels, c.labelSize);
+			NDArray[] ws = trainingLatents(g, n, gLabels, sched.lod, rng);
 			NDArray images = model.generator.synthesize(g, ws, NoiseSource.RANDOM, sched.lod, LayerObserver.NONE);
-			NDArray fakeScores = model.discriminator.forward(d, images, sched.lod);
+			NDArray fakeScores = model.discriminator.forward(d, images, gLabels, sched.lod);
 			NDArray lossG = opts.isWgan() ? fakeScores.mean().neg() : Activation.softPlus(fakeScores.neg()).mean();
 			Autograd.backward(lossG);
 			Autograd.gradMode(false);
@@ -387,6 +454,7 @@ public final class Trainer implements AutoCloseable {
 	/** Writes model + training state atomically (temporary file, then rename). */
 	public void saveCheckpoint(Path file) throws IOException {
 		model.progress.trainingSeconds = state.trainingSeconds;
+		ClassCentres.update(model); // truncation toward a class needs each class's average w
 		Checkpoint.save(file, model, state, adamG, adamD);
 	}
 

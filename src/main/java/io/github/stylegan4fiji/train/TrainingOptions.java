@@ -56,6 +56,34 @@ public final class TrainingOptions {
 	public int r1Interval = 1;
 	/** Probability that a minibatch uses two latents with a random crossover. */
 	public double mixingProb = 0.9;
+	/** How a conditional run picks classes: the data's own class frequencies or every class equally often. */
+	public enum ClassSampling {
+		/**
+		 * As the official code: reals in the data's order (classes as frequent as in the data); fakes for
+		 * D take the reals' labels, fakes for G the labels of randomly drawn training images.
+		 */
+		NATURAL("natural"),
+		/** Every class equally often: reals drawn class first, then an image of it; fakes' classes uniform. */
+		BALANCED("balanced");
+
+		public final String key;
+
+		ClassSampling(String key) {
+			this.key = key;
+		}
+
+		public static ClassSampling parse(String key) {
+			for (ClassSampling c : values()) if (c.key.equalsIgnoreCase(key.trim())) return c;
+			throw new IllegalArgumentException("class sampling must be natural or balanced, got '" + key + "'");
+		}
+
+		@Override
+		public String toString() {
+			return key;
+		}
+	}
+
+	public ClassSampling classSampling = ClassSampling.NATURAL;
 	/** Random horizontal flips of the real images. */
 	public boolean mirror = true;
 	/** Half-life of the generator's moving average, in kimg. */
@@ -113,6 +141,7 @@ public final class TrainingOptions {
 		check(snapshotKimg > 0, "snapshot_kimg must be > 0");
 		check(metricsKimg >= 0, "metrics_kimg must be ≥ 0");
 		check(loss != null, "loss must be logistic or wgan-gp");
+		check(classSampling != null, "class sampling must be natural or balanced");
 		check(wganLambda >= 0 && wganTarget > 0 && wganEpsilon >= 0, "wgan_lambda ≥ 0, wgan_target > 0, wgan_epsilon ≥ 0");
 		check(metricsKimg == 0 || (metricsFeatureNetwork != null && !metricsFeatureNetwork.isEmpty()),
 			"metrics during training need a feature network file");

@@ -167,7 +167,7 @@ class GradientCheckTest {
 					return total / 4;
 				}
 			};
-			int compared = checkAgainstFiniteDifferences(d, checked, () -> Trainer.wganGpLoss(disc, d, reals, fakes, alpha, lod, o, null), f, 4, 1e-6);
+			int compared = checkAgainstFiniteDifferences(d, checked, () -> Trainer.wganGpLoss(disc, d, reals, fakes, null, alpha, lod, o, null), f, 4, 1e-6);
 			assertTrue(compared >= 12);
 		}
 	}

@@ -43,7 +43,8 @@ import static org.junit.jupiter.api.Assertions.*;
  * The project's G and D against an independent implementation of the official graph
  * ({@code src/test/python/official_stylegan.py}: PyTorch, float64, written from NVlabs/stylegan's
  * TensorFlow code) on the same weights: images (ψ, cutoff, style mixing, const/given/no noise, integer
- * and fractional lod), D scores, the G and D losses, R1 and D's weight gradients of the full D loss.
+ * and fractional lod), D scores, the G and D losses, R1 and D's weight gradients of the full D loss;
+ * also for a conditional model (label embedding in G_mapping, label switch in D_basic).
  * Needs python3 with torch and numpy (Debian: python3-torch python3-numpy; .ci/run installs them).
  */
 class OfficialReferenceTest {
@@ -79,6 +80,15 @@ class OfficialReferenceTest {
 		compare(config(16, 5, 256, 32), "16-5");
 	}
 
+	/** A conditional model: G_mapping's LabelConcat and D_basic's LabelSwitch in every G and D case. */
+	@Test
+	void res32ThreeClasses() throws Exception {
+		StyleGanConfig c = config(32, 1, 256, 32);
+		c.labelSize = 3;
+		c.classNames = java.util.Arrays.asList("control", "treated", "mutant");
+		compare(c.validate(), "32-1-classes");
+	}
+
 	private void compare(StyleGanConfig c, String tag) throws Exception {
 		int n = 4, layers = c.numLayers(), res = c.resolution;
 		Path modelFile = dir.resolve(tag + ".zip");
@@ -107,6 +117,12 @@ class OfficialReferenceTest {
 			d.put("lod", lod);
 			d.put("r1_gamma", 10.0);
 			cases.add(d);
+		}
+		if (c.isConditional()) {
+			int[] classes = new int[n];
+			for (int i = 0; i < n; i++) classes[i] = (i * 2 + 1) % c.labelSize; // every class, in mixed order
+			inputs.put("labels", new SafeTensors.Tensor(new long[] {n, c.labelSize}, io.github.stylegan4fiji.core.Labels.oneHot(classes, c.labelSize)));
+			for (Map<String, Object> k : cases) k.put("labels", "labels");
 		}
 
 		try (StyleGanModel m = TestModels.tiny(c)) {
@@ -143,10 +159,11 @@ class OfficialReferenceTest {
 		String name = (String) k.get("name");
 		Params g = m.gEma();
 		int layers = m.config.numLayers();
-		NDArray w = m.generator.map(g, upload(nm, in.get("z")));
+		NDArray labels = k.containsKey("labels") ? upload(nm, in.get("labels")) : null;
+		NDArray w = m.generator.map(g, upload(nm, in.get("z")), labels);
 		NDArray[] ws = m.generator.broadcast(w);
 		if (k.containsKey("z_mix")) {
-			NDArray w2 = m.generator.map(g, upload(nm, in.get("z2")));
+			NDArray w2 = m.generator.map(g, upload(nm, in.get("z2")), labels);
 			for (int l = (Integer) k.get("mix_from"); l < layers; l++) ws[l] = w2;
 		}
 		ws = m.generator.truncate(g, ws, (Double) k.get("psi"), (Integer) k.get("cutoff"));
@@ -164,18 +181,19 @@ class OfficialReferenceTest {
 		double lod = (Double) k.get("lod"), gamma = (Double) k.get("r1_gamma");
 		Params d = m.d();
 		NDArray reals = upload(nm, in.get("reals")), fakes = upload(nm, in.get("fakes"));
+		NDArray labels = k.containsKey("labels") ? upload(nm, in.get("labels")) : null;
 		for (String p : d.names()) d.get(p).setRequiresGradient(true);
 		double[] r1 = new double[1];
 		Autograd.gradMode(true);
 		NDArray lossD;
 		try {
-			lossD = Trainer.discriminatorLoss(m.discriminator, d, reals, fakes, lod, gamma * 0.5, r1);
+			lossD = Trainer.discriminatorLoss(m.discriminator, d, reals, fakes, labels, lod, gamma * 0.5, r1);
 			Autograd.backward(lossD);
 		} finally {
 			Autograd.gradMode(false);
 		}
-		NDArray fakeScores = m.discriminator.forward(d, fakes, lod);
-		compare(name + "/real_scores", m.discriminator.forward(d, reals, lod), ref, failures);
+		NDArray fakeScores = m.discriminator.forward(d, fakes, labels, lod);
+		compare(name + "/real_scores", m.discriminator.forward(d, reals, labels, lod), ref, failures);
 		compare(name + "/fake_scores", fakeScores, ref, failures);
 		compare(name + "/loss_d", lossD.reshape(1), ref, failures);
 		compare(name + "/loss_g", ai.djl.nn.Activation.softPlus(fakeScores.neg()).mean().reshape(1), ref, failures);
