@@ -46,6 +46,10 @@ public class BatchExportCommand extends ContextCommand {
 	@Parameter(label = "Seeds", description = "e.g. 0-9999")
 	private String seeds = "0-99";
 
+	@Parameter(label = "Class", required = false, description = "Of a conditional model: a class name or number;"
+		+ " empty: seed s makes class s mod the number of classes")
+	private String class_name = "";
+
 	@Parameter(label = "Truncation psi", min = "-2", max = "2", stepSize = "0.1")
 	private double psi = 1.0;
 
@@ -76,8 +80,9 @@ public class BatchExportCommand extends ContextCommand {
 	@Parameter
 	private StatusService status;
 
-	static String fileName(long seed, double psi, int cutoff, String noise) {
-		return String.format(Locale.ROOT, "seed%010d_psi%s%s_noise-%s.tif", seed, psi, cutoff > 0 ? "_cutoff" + cutoff : "", noise);
+	static String fileName(long seed, String className, double psi, int cutoff, String noise) {
+		String cls = className == null || className.trim().isEmpty() ? "" : "_class-" + className.trim().replaceAll("[^A-Za-z0-9._-]+", "_");
+		return String.format(Locale.ROOT, "seed%010d%s_psi%s%s_noise-%s.tif", seed, cls, psi, cutoff > 0 ? "_cutoff" + cutoff : "", noise);
 	}
 
 	@Override
@@ -107,13 +112,14 @@ public class BatchExportCommand extends ContextCommand {
 		{
 			List<Long> todo = new ArrayList<>();
 			for (long s : all) {
-				if (Files.exists(dir.resolve(fileName(s, psi, cutoff, noise)))) skipped++;
+				if (Files.exists(dir.resolve(fileName(s, class_name, psi, cutoff, noise)))) skipped++;
 				else todo.add(s);
 			}
 			log.info("Batch Export: " + todo.size() + " to write, " + skipped + " already in " + dir);
 			Device dev = Devices.parse(device);
 			try (StyleGanModel m = ModelFile.load(model.toPath(), dev); Sampler s = new Sampler(m, dev)) {
 				s.batchSize(batch_size);
+				if (class_name != null && !class_name.trim().isEmpty()) s.classLabel(m.config.classIndex(class_name));
 				for (int b0 = 0; b0 < todo.size(); b0 += batch_size) {
 					if (progress.cancelled()) return;
 					int b = Math.min(batch_size, todo.size() - b0);
@@ -122,11 +128,13 @@ public class BatchExportCommand extends ContextCommand {
 					NoiseSpec spec = "seeded".equals(noise) ? NoiseSpec.perSample(batch) : NoiseSpec.parseMode(noise);
 					Images img = s.generate(batch, t, spec);
 					for (int i = 0; i < b; i++) {
-						String name = fileName(batch[i], psi, cutoff, noise);
+						String name = fileName(batch[i], class_name, psi, cutoff, noise);
 						ImagePlus imp = ImageConversion.toImagePlus(img.slice(i, 1), m.dataRange, output_type, name);
+						int[] k = s.classesOf(new long[] {batch[i]});
 						imp.setProperty("Info", String.format(Locale.ROOT,
-							"stylegan_model=%s%nseed=%d%npsi=%s%ncutoff=%d%nnoise=%s%nkimg=%.1f%noutput=%s%n",
-							model.getName(), batch[i], psi, cutoff, noise, m.progress.kimg, output_type));
+							"stylegan_model=%s%nseed=%d%n%spsi=%s%ncutoff=%d%nnoise=%s%nkimg=%.1f%noutput=%s%n",
+							model.getName(), batch[i], k == null ? "" : "class=" + m.config.className(k[0]) + "\n", psi, cutoff, noise,
+							m.progress.kimg, output_type));
 						ImageFiles.saveTiff(imp, dir.resolve(name)); // complete or absent: a restart skips only finished files
 						written++;
 					}

@@ -34,7 +34,8 @@ public class ComputeMetricsCommand extends ContextCommand {
 	@Parameter(label = "Model file", description = "A StyleGAN model (.zip)", style = "open")
 	private File model;
 
-	@Parameter(label = "Metrics", description = "Comma-separated: fid, kid, pr, ppl_zfull, ppl_wfull, ppl_zend, ppl_wend, ls")
+	@Parameter(label = "Metrics", description = "Comma-separated: fid, kid, pr, ppl_zfull, ppl_wfull, ppl_zend, ppl_wend, ls;"
+		+ " cls = classifier check of a conditional model (images of each class classified by the feature network)")
 	private String metrics = "fid";
 
 	@Parameter(label = "Feature network", style = "open",
@@ -67,6 +68,10 @@ public class ComputeMetricsCommand extends ContextCommand {
 
 	@Parameter(label = "LS samples", min = "4", description = "200000 in the official code; the confident half per class is used")
 	private int ls_samples = 200_000;
+
+	@Parameter(label = "Class", required = false, description = "Of a conditional model: only images of this class (name or number;"
+		+ " compare with real images of that class); empty: all classes")
+	private String class_name = "";
 
 	@Parameter(label = "Seed", min = "0")
 	private int seed = 0;
@@ -108,6 +113,7 @@ public class ComputeMetricsCommand extends ContextCommand {
 			job.realStats = optional(real_statistics);
 			job.saveRealStats = optional(save_statistics);
 			job.device = Devices.parse(device);
+			job.className = class_name;
 			Metrics.Options o = job.options;
 			o.metrics = Arrays.asList(metrics.trim().toLowerCase(Locale.ROOT).split("\\s*,\\s*"));
 			o.numGenerated = generated_images;
@@ -128,6 +134,7 @@ public class ComputeMetricsCommand extends ContextCommand {
 			if (rt != null) {
 				rt.incrementCounter();
 				rt.addValue("model", model.getName());
+				if (class_name != null && !class_name.trim().isEmpty()) rt.addValue("class", class_name.trim());
 				r.values.forEach(rt::addValue);
 				if (!java.awt.GraphicsEnvironment.isHeadless()) rt.show("Results");
 			}

@@ -38,10 +38,10 @@ public class GenerateImagesCommand extends StyleGanCommand {
 	}
 
 	@Override
-	protected String[] imageLabels() {
+	protected String[] imageLabels(Sampler s) {
 		long[] list = SeedList.parse(seeds);
 		String[] l = new String[list.length];
-		for (int i = 0; i < l.length; i++) l[i] = "seed " + list[i];
+		for (int i = 0; i < l.length; i++) l[i] = "seed " + list[i] + classOf(s, list[i]);
 		return l;
 	}
 

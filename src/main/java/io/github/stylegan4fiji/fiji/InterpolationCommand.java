@@ -19,6 +19,10 @@ public class InterpolationCommand extends StyleGanCommand {
 	@Parameter(label = "To seed", min = "0")
 	private long seed_b = 1;
 
+	@Parameter(label = "Class of the end", required = false, description = "Of a conditional model: the class at 'To seed'"
+		+ " (name or number); empty: as the start (Class). Interpolates across classes.")
+	private String class_b = "";
+
 	@Parameter(label = "Frames", min = "2")
 	private int frames = 16;
 
@@ -37,7 +41,10 @@ public class InterpolationCommand extends StyleGanCommand {
 
 	@Override
 	protected Images render(Sampler s) {
-		return s.interpolate(seed_a, seed_b, frames, space.startsWith("W"), new Truncation(psi, 0), NoiseSpec.seeded(0));
+		int[] k = s.classesOf(new long[] {seed_a, seed_b});
+		int kb = chosenClass(s, class_b);
+		return s.interpolate(seed_a, k == null ? -1 : k[0], seed_b, k == null ? -1 : kb >= 0 ? kb : k[1], frames,
+			space.startsWith("W"), new Truncation(psi, 0), NoiseSpec.seeded(0));
 	}
 
 	@Override

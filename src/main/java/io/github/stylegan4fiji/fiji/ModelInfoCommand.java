@@ -35,11 +35,12 @@ public class ModelInfoCommand extends ContextCommand {
 			info = String.format(Locale.ROOT,
 				"%s: %d×%d, %d channel(s), %d style layers, z %d, w %d, mapping %d layers, fmap_base %d, fmap_max %d%n"
 					+ "trained %.1f kimg (lod %.2f, %d steps, %.0f s)%n"
-					+ "data: %s, %s normalisation, intensities %s … %s ↦ [-1, 1]%n%s",
+					+ "data: %s, %s normalisation, intensities %s … %s ↦ [-1, 1]%n%s%s",
 				model.getName(), c.resolution, c.resolution, c.channels, c.numLayers(), c.latentSize, c.dlatentSize,
 				c.mappingLayers, c.fmapBase, c.fmapMax, m.progress.kimg, m.progress.lod, m.progress.steps,
 				m.progress.trainingSeconds, m.dataRange.pixelType, m.dataRange.normalization, m.dataRange.low,
-				m.dataRange.high, Json.GSON.toJson(c));
+				m.dataRange.high, c.isConditional() ? "classes: " + c.classList() + String.format(Locale.ROOT, "%n") : "unconditional (no classes)\n",
+				Json.GSON.toJson(c));
 			log.info(info);
 		} catch (IOException e) {
 			log.error(e.getMessage());

@@ -30,6 +30,10 @@ public abstract class StyleGanCommand extends ContextCommand {
 	@Parameter(label = "Model file", description = "A StyleGAN model (.zip) made by Train StyleGAN", style = "open")
 	protected File model;
 
+	@Parameter(label = "Class", required = false, description = "Of a conditional model: a class name or number (Model Info lists them);"
+		+ " empty: seed s makes class s mod the number of classes. Leave empty for models trained without classes.")
+	protected String class_name = "";
+
 	@Parameter(label = "Output values", description = "Model range (-1..1), or mapped back to the training data's intensities",
 		choices = {ImageConversion.FLOAT, ImageConversion.DATA, ImageConversion.DATA_FLOAT})
 	protected String output_type = ImageConversion.DATA;
@@ -68,12 +72,23 @@ public abstract class StyleGanCommand extends ContextCommand {
 	}
 
 	/** A label per output image (e.g. "seed 42"), or null; shown in ImageJ and saved as slice labels. */
-	protected String[] imageLabels() {
+	protected String[] imageLabels(Sampler s) {
 		return null;
 	}
 
-	private void label(ImagePlus imp, int n) {
-		String[] labels = imageLabels();
+	/** " class NAME" for slice labels of image {@code seed} (the set class, else seed mod classes); "" if unconditional. */
+	protected static String classOf(Sampler s, long seed) {
+		int[] k = s.classesOf(new long[] {seed});
+		return k == null ? "" : " class " + s.model().config.className(k[0]);
+	}
+
+	/** The class chosen in the dialog (−1: none). */
+	protected static int chosenClass(Sampler s, String name) {
+		return name == null || name.trim().isEmpty() ? -1 : s.model().config.classIndex(name);
+	}
+
+	private void label(ImagePlus imp, int n, Sampler s) {
+		String[] labels = imageLabels(s);
 		if (labels == null || labels.length != n) return;
 		int channels = imp.getStackSize() / n;
 		for (int i = 0; i < n; i++)
@@ -125,11 +140,13 @@ public abstract class StyleGanCommand extends ContextCommand {
 			try (StyleGanModel m = ModelFile.load(model.toPath(), dev); Sampler s = new Sampler(m, dev)) {
 				s.batchSize(batch_size);
 				s.progress(new CommandProgress(this, status, log)); // progress and cancel (incl. Esc) for every command
+				s.classLabel(chosenClass(s, class_name));
+
 				log.info(getClass().getSimpleName() + ": " + model + " on " + s.describeDevice());
 				Images img = render(s);
 				images = ImageConversion.toImg(img, m.dataRange, output_type);
 				image = ImageConversion.toImagePlus(img, m.dataRange, output_type, title());
-				label(image, img.n);
+				label(image, img.n, s);
 				image.setProperty("Info", record(m, s)); // saved in the TIFF: how to make these images again
 				if (montage) montage_image = makeMontage(s, img);
 				status.showStatus(title() + ": done");

@@ -32,6 +32,10 @@ public class StyleMixingCommand extends StyleGanCommand {
 	@Parameter(label = "Styles from B", description = "coarse (4²-8²), middle (16²-32²), fine (64²+), all, or layers like 0-3")
 	private String layers = "coarse";
 
+	@Parameter(label = "Class of B (columns)", required = false, description = "Of a conditional model: the columns' class"
+		+ " (name or number); empty: as the rows (Class). Mixes the styles of two classes.")
+	private String column_class = "";
+
 	@Parameter(label = "Truncation psi", min = "-2", max = "2", stepSize = "0.1")
 	private double psi = 1.0;
 
@@ -50,15 +54,27 @@ public class StyleMixingCommand extends StyleGanCommand {
 		LayerRange range = LayerRange.parse(layers, s.model().config.numLayers());
 		NoiseSpec n = NoiseSpec.parseMode(noise);
 		Truncation t = new Truncation(psi, 0);
-		return s.styleMix(rows, cols, range, t, n);
+		return s.styleMix(rows, s.classesOf(rows), cols, columnClasses(s, cols), range, t, n);
+	}
+
+	/** The columns' classes: the column class if one is chosen, else those of the rows' setting. */
+	private int[] columnClasses(Sampler s, long[] cols) {
+		int k = chosenClass(s, column_class);
+		if (k < 0) return s.classesOf(cols);
+		int[] out = new int[cols.length];
+		java.util.Arrays.fill(out, k);
+		return out;
 	}
 
 	@Override
-	protected String[] imageLabels() {
+	protected String[] imageLabels(Sampler s) {
 		long[] rows = SeedList.parse(row_seeds), cols = SeedList.parse(column_seeds);
+		int[] colK = columnClasses(s, cols);
 		String[] l = new String[rows.length * cols.length];
 		for (int r = 0; r < rows.length; r++)
-			for (int c = 0; c < cols.length; c++) l[r * cols.length + c] = "seed " + rows[r] + " + " + layers + " of seed " + cols[c];
+			for (int c = 0; c < cols.length; c++)
+				l[r * cols.length + c] = "seed " + rows[r] + classOf(s, rows[r]) + " + " + layers + " of seed " + cols[c]
+					+ (colK == null ? "" : " class " + s.model().config.className(colK[c]));
 		return l;
 	}
 
@@ -68,7 +84,11 @@ public class StyleMixingCommand extends StyleGanCommand {
 		long[] rows = SeedList.parse(row_seeds), cols = SeedList.parse(column_seeds);
 		Truncation t = new Truncation(psi, 0);
 		NoiseSpec n = NoiseSpec.parseMode(noise);
-		Images a = s.generate(rows, t, n), b = s.generate(cols, t, n);
+		Images a = s.generate(rows, t, n);
+		int[] colK = columnClasses(s, cols);
+		Images b = colK == null ? s.generate(cols, t, n)
+			: s.render(s.broadcast(s.mapZ(io.github.stylegan4fiji.sampling.Latents.zBatch(cols, s.model().config.latentSize), cols.length, colK)),
+				cols.length, s.broadcastClasses(colK), t, n);
 		int per = grid.channels * grid.height * grid.width;
 		List<Images> cells = new ArrayList<>();
 		cells.add(new Images(1, grid.channels, grid.height, grid.width, filled(per, 1f)));

@@ -81,6 +81,17 @@ public class TrainCommand extends ContextCommand {
 	@Parameter(label = "Intensity normalisation", choices = {"auto", "type", "percentile", "minmax"})
 	private String normalization = "auto";
 
+	@Parameter(label = "Class labels", choices = {"none", "from subfolders", "from CSV file"}, description = "A conditional model:"
+		+ " one subfolder of the image folder per class (treatment, cell line, time point …), or a CSV file of file,label lines")
+	private String class_labels = "none";
+
+	@Parameter(label = "Labels CSV file", required = false, style = "open", description = "file,label per line (with 'from CSV file')")
+	private File labels_csv;
+
+	@Parameter(label = "Class sampling", choices = {"natural", "balanced"}, description = "natural: classes as often as in the data"
+		+ " (the official code); balanced: every class equally often (for rare conditions)")
+	private String class_sampling = "natural";
+
 	@Parameter(label = "Include subfolders")
 	private boolean recursive = false;
 
@@ -153,7 +164,13 @@ public class TrainCommand extends ContextCommand {
 			o.snapshotKimg = snapshot_kimg;
 			o.metricsKimg = metrics_kimg;
 			o.metricsFeatureNetwork = metrics_network == null || metrics_network.getPath().isEmpty() ? null : metrics_network.getPath();
+			o.classSampling = TrainingOptions.ClassSampling.parse(class_sampling);
 			job.options = o;
+			job.classesFromSubfolders = class_labels.equals("from subfolders");
+			if (class_labels.equals("from CSV file")) {
+				if (labels_csv == null || labels_csv.getPath().isEmpty()) throw new IllegalArgumentException("choose the labels CSV file");
+				job.labelsCsv = labels_csv.toPath();
+			}
 			ImageFolder.Options io = job.dataOptions;
 			io.fit = ImageFolder.Fit.valueOf(fit.toUpperCase(Locale.ROOT));
 			io.normalization = normalization;

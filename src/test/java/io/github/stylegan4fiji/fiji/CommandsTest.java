@@ -211,9 +211,9 @@ class CommandsTest {
 		CommandModule first = run(BatchExportCommand.class, "model", model, "output_folder", out.toFile(), "seeds", "0-4",
 			"device", "cpu", "batch_size", 2);
 		assertEquals(5, first.getOutput("written"));
-		Path f = out.resolve(BatchExportCommand.fileName(3, 1.0, io.github.stylegan4fiji.sampling.Truncation.OFFICIAL_CUTOFF, "seeded"));
+		Path f = out.resolve(BatchExportCommand.fileName(3, "", 1.0, io.github.stylegan4fiji.sampling.Truncation.OFFICIAL_CUTOFF, "seeded"));
 		byte[] before = Files.readAllBytes(f);
-		Files.delete(out.resolve(BatchExportCommand.fileName(4, 1.0, io.github.stylegan4fiji.sampling.Truncation.OFFICIAL_CUTOFF, "seeded")));
+		Files.delete(out.resolve(BatchExportCommand.fileName(4, "", 1.0, io.github.stylegan4fiji.sampling.Truncation.OFFICIAL_CUTOFF, "seeded")));
 		CommandModule again = run(BatchExportCommand.class, "model", model, "output_folder", out.toFile(), "seeds", "0-4",
 			"device", "cpu", "batch_size", 2);
 		assertEquals(1, again.getOutput("written"));

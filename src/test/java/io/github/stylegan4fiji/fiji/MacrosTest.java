@@ -34,12 +34,22 @@ class MacrosTest {
 	@TempDir
 	static Path dir;
 	static Path model;
+	/** A tiny conditional model (classes "plain" and "spotted") for the class translation macro. */
+	static Path conditionalModel;
 
 	@BeforeAll
 	static void setUp() throws IOException {
 		model = dir.resolve("tiny model.zip"); // a space: paths must survive macro option parsing
 		try (StyleGanModel m = TestModels.tiny(16, 1)) {
 			ModelFile.save(m, model);
+		}
+		conditionalModel = dir.resolve("conditional model.zip");
+		io.github.stylegan4fiji.core.StyleGanConfig c = io.github.stylegan4fiji.core.StyleGanConfig.tiny(16, 1);
+		c.labelSize = 2;
+		c.classNames = java.util.Arrays.asList("plain", "spotted");
+		try (StyleGanModel m = TestModels.tiny(c.validate())) {
+			io.github.stylegan4fiji.sampling.ClassCentres.update(m);
+			ModelFile.save(m, conditionalModel);
 		}
 	}
 
@@ -53,6 +63,7 @@ class MacrosTest {
 		EXPECTED.put("noise_figure.ijm", new String[] {"noise_draws_all.tif", "noise_std_all.tif", "noise_std_coarse.tif"});
 		EXPECTED.put("batch_export.ijm", new String[] {"seed0000000000_psi1.0_noise-seeded.tif", "seed0000000005_psi1.0_noise-seeded.tif"});
 		EXPECTED.put("compute_metrics.ijm", new String[] {"metrics.json"});
+		EXPECTED.put("class_translation.ijm", new String[] {"class_translation.tif", "class_translation.png", "class_translation_difference.tif"});
 		EXPECTED.put("train_on_folder.ijm", new String[] {"checkpoint.zip", "samples.tif", "training-log.jsonl"});
 	}
 
@@ -82,7 +93,8 @@ class MacrosTest {
 			String name = macro.getFileName().toString();
 			assertTrue(EXPECTED.containsKey(name), "add the expected outputs of " + name + " to this test");
 			Path out = dir.resolve("out").resolve(name.replace(".ijm", ""));
-			String arg = "model=[" + model + "] out=[" + out + "] seeds=0-5 device=cpu data=[" + data
+			Path m = name.equals("class_translation.ijm") ? conditionalModel : model;
+			String arg = "model=[" + m + "] out=[" + out + "] seeds=0-5 from=plain to=1 steps=3 device=cpu data=[" + data
 				+ "] resolution=8 kimg=0.06 phase_kimg=0.02 batch=4 fmap_base=16"
 				+ " real_images=[" + reals16 + "] feature_network=[models/fashion-mnist-classifier.zip] num=48 ppl_pairs=8";
 			String result = MacroRunner.run(macro, arg);
@@ -91,6 +103,9 @@ class MacrosTest {
 		}
 		String metrics = new String(Files.readAllBytes(dir.resolve("out/compute_metrics/metrics.json")), java.nio.charset.StandardCharsets.UTF_8);
 		for (String key : new String[] {"\"fid\"", "\"kid\"", "\"precision\"", "\"ppl_wend\""}) assertTrue(metrics.contains(key), metrics);
+		ImagePlus frames = IJ.openImage(dir.resolve("out/class_translation/class_translation.tif").toString());
+		assertEquals(6 * 3, frames.getStackSize()); // seeds × steps
+		assertTrue(frames.getStack().getSliceLabel(3).startsWith("seed 0 plain→spotted t=1"), frames.getStack().getSliceLabel(3));
 		ImagePlus grid = IJ.openImage(dir.resolve("out/generate_grid/generated.tif").toString());
 		assertEquals(6, grid.getStackSize());
 		assertEquals(8, grid.getBitDepth()); // data type of the (uint8) training data
