@@ -26,11 +26,11 @@ import static org.junit.jupiter.api.Assertions.*;
 class ArchitectureTest {
 
 	/** Bottom to top. */
-	static final List<String> LAYERS = Arrays.asList("core", "sampling", "io", "data", "optim", "metrics", "train", "fiji",
+	static final List<String> LAYERS = Arrays.asList("core", "sampling", "io", "data", "optim", "metrics", "project", "train", "fiji",
 		"fiji.ij1", "cli", "bench");
 
 	/** Packages that must not see ImageJ, SciJava or ImgLib2 (usable without Fiji). */
-	static final List<String> FIJI_FREE = Arrays.asList("core", "sampling", "optim", "train", "metrics");
+	static final List<String> FIJI_FREE = Arrays.asList("core", "sampling", "optim", "train", "metrics", "project");
 
 	private static Map<String, Set<String>> edges() {
 		Path classes = Paths.get("target", "classes");

@@ -62,6 +62,10 @@ public final class Main {
 		"  generate --model FILE --out DIR [--seeds 0-15] [--psi 0.7] [--cutoff 8] [--noise const|random|none] [--class NAME|N] [--device cpu]",
 		"           --cutoff: truncate the first N style layers (the official truncation_cutoff 8; 0 = all)",
 		"           --class: of a conditional model (default: seed s makes class s mod the number of classes)",
+		"  generate --model FILE --out DIR --latents projection.zip [--psi 1]   render projected images (their w and noise)",
+		"  project  --model FILE --images DIR --out DIR [--steps 1000] [--distance perceptual|pixel] [--w-plus] [--optimize-noise true]",
+		"           [--class NAME|N] [--limit N] [--fit crop|pad|resize] [--feature-network FILE] [--seed 0] [--lr 0.1] [--device auto]",
+		"           real images → latents (StyleGAN2 projector): OUT/projection.zip, targets/reconstructions.tif, comparison.png, curve.csv",
 		"  translate --model FILE --out DIR --from CLASS --to CLASS [--seeds 0-7] [--steps 8] [--centroid-shift] [--psi 1] [--cutoff 8]",
 		"           class translation: each seed's z and noise under class A, moved in W to class B (stack seeds × steps,",
 		"           montage, and the difference B − A per seed)",
@@ -101,6 +105,7 @@ public final class Main {
 				case "train": train(a); break;
 				case "generate": generate(a); break;
 				case "translate": translate(a); break;
+				case "project": project(a); break;
 				case "info": info(a); break;
 				case "doctor": doctor(a); break;
 				case "export": export(a); break;
@@ -339,6 +344,11 @@ public final class Main {
 	static void generate(Args a) throws IOException {
 		Path modelFile = a.path("model");
 		Path out = a.path("out");
+		String latentsFile = a.string("latents", null);
+		if (latentsFile != null) {
+			generateFromLatents(a, modelFile, out, java.nio.file.Paths.get(latentsFile));
+			return;
+		}
 		long[] seeds = SeedList.parse(a.string("seeds", "0-15"));
 		Truncation t = new Truncation(a.number("psi", 0.7), a.integer("cutoff", Truncation.OFFICIAL_CUTOFF));
 		String noiseMode = a.string("noise", "const");
@@ -379,6 +389,23 @@ public final class Main {
 	/** Images in the PNG montage of {@code generate}. */
 	static final int MONTAGE_MAX = 256;
 
+	/** Renders projected latents (their own noise; ψ 1 = the reconstructions). */
+	static void generateFromLatents(Args a, Path modelFile, Path out, Path latentsFile) throws IOException {
+		Truncation t = new Truncation(a.number("psi", 1.0), a.integer("cutoff", Truncation.OFFICIAL_CUTOFF));
+		Device device = Devices.parse(a.string("device", "auto"));
+		a.checkAllUsed();
+		io.github.stylegan4fiji.sampling.ProjectedLatents p = io.github.stylegan4fiji.io.ProjectionFile.load(latentsFile);
+		try (FolderLock lock = FolderLock.acquire(out, "generate");
+				StyleGanModel m = ModelFile.load(modelFile, device); Sampler s = new Sampler(m, device)) {
+			AtomicFiles.removeLeftovers(out);
+			Images img = s.render(p, t);
+			String name = "latents_" + fileSafe(latentsFile.getFileName().toString().replaceAll("\\.zip$", "")) + "_psi" + t.psi;
+			ImageFiles.saveTiff(ImageFiles.floatStack(img, name), out.resolve(name + ".tif"));
+			ImageFiles.savePng(ImageFiles.montage(img, (int) Math.ceil(Math.sqrt(img.n)), 1, name), out.resolve(name + ".png"));
+			System.out.println("Wrote " + out.resolve(name + ".tif") + " and .png (" + p.n + " projected image(s))");
+		}
+	}
+
 	/** A class name as part of a file name. */
 	static String fileSafe(String name) {
 		return name.replaceAll("[^A-Za-z0-9._-]+", "_");
@@ -413,6 +440,32 @@ public final class Main {
 			ImageFiles.saveTiff(ImageFiles.floatStack(diff, name + "_difference"), out.resolve(name + "_difference.tif"));
 			System.out.println("Wrote " + out.resolve(name + ".tif") + ", .png and _difference.tif (last − first frame per seed, model range)");
 		}
+	}
+
+	/** Projects real images into a model's latent space (see docs/projection.md). */
+	static void project(Args a) throws IOException {
+		io.github.stylegan4fiji.project.ProjectionJob job = new io.github.stylegan4fiji.project.ProjectionJob();
+		job.model = a.path("model");
+		job.images = a.path("images");
+		job.out = a.path("out");
+		job.featureNetwork = java.nio.file.Paths.get(a.string("feature-network", defaultFeatureNetwork().toString()));
+		job.device = Devices.parse(a.string("device", "auto"));
+		job.className = a.string("class", null);
+		job.imageOptions.limit = a.integer("limit", 0);
+		job.imageOptions.recursive = a.flag("recursive", false);
+		job.imageOptions.fit = ImageFolder.Fit.valueOf(a.string("fit", "crop").toUpperCase(Locale.ROOT));
+		io.github.stylegan4fiji.project.Projector.Options o = job.options;
+		o.steps = a.integer("steps", o.steps);
+		o.distance = io.github.stylegan4fiji.project.Projector.Distance.parse(a.string("distance", "perceptual"));
+		o.perLayer = a.flag("w-plus", false);
+		o.optimizeNoise = a.flag("optimize-noise", true);
+		o.initialLearningRate = a.number("lr", o.initialLearningRate);
+		o.seed = a.integer("seed", 0);
+		a.checkAllUsed();
+		io.github.stylegan4fiji.project.ProjectionJob.Outcome r = job.run(new TerminalProgress());
+		System.out.println(r.summary);
+		System.out.println("Wrote " + r.latentsFile + " (use with generate --latents), targets.tif, reconstructions.tif,"
+			+ " comparison.png and curve.csv in " + job.out);
 	}
 
 	static void macro(String[] argv, Args ignored) throws IOException {

@@ -68,6 +68,11 @@ public final class ImageFiles {
 		return imp;
 	}
 
+	/** The images as a float32 TIFF stack ({@link #floatStack}), for callers that need no ImageJ types. */
+	public static void saveFloatTiff(Images img, String title, Path file) throws IOException {
+		saveTiff(floatStack(img, title), file);
+	}
+
 	/** A montage of the images ({@link #montage}) written as a PNG, for callers that need no ImageJ types. */
 	public static void saveMontagePng(Images img, int cols, int gap, String title, Path file) throws IOException {
 		savePng(montage(img, cols, gap, title), file);

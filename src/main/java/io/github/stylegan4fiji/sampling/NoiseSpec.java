@@ -26,16 +26,18 @@ import java.util.Map;
  * 0, 1, 2, … are consecutive chunks of {@code RandomState(s).randn(...)}, one res² chunk per
  * layer. {@link #withLayers} re-seeds chosen layers only, so the same w can be re-rendered with
  * resampled noise in, say, the fine layers while the others keep theirs.</li>
+ * <li>{@code given}: explicit maps per image and layer (e.g. the noise of projected images).</li>
  * </ul>
  */
 public final class NoiseSpec {
 
-	public enum Mode { RANDOM, CONST, NONE, SEEDED }
+	public enum Mode { RANDOM, CONST, NONE, SEEDED, GIVEN }
 
 	public final Mode mode;
 	private final long[] sampleSeeds; // SEEDED: one per sample, or a single seed for all samples
 	private final List<LayerSeeds> overrides; // SEEDED: later entries win
 	private final LayerRange enabled;         // noise only in these layers (null = all)
+	private final float[][] given;                 // GIVEN: per layer, [n, res, res] row-major
 
 	/** Layers in {@code range} take their maps from {@code seeds} (one per sample, or one for all). */
 	private static final class LayerSeeds {
@@ -48,23 +50,29 @@ public final class NoiseSpec {
 		}
 	}
 
-	private NoiseSpec(Mode mode, long[] sampleSeeds, List<LayerSeeds> overrides, LayerRange enabled) {
+	private NoiseSpec(Mode mode, long[] sampleSeeds, List<LayerSeeds> overrides, LayerRange enabled, float[][] given) {
 		this.mode = mode;
+		this.given = given;
 		this.sampleSeeds = sampleSeeds;
 		this.overrides = overrides;
 		this.enabled = enabled;
 	}
 
+	/** Explicit maps: {@code maps[layer]} holds the [n, res, res] maps of that layer for images 0 … n−1. */
+	public static NoiseSpec given(float[][] maps) {
+		return new NoiseSpec(Mode.GIVEN, null, null, null, maps.clone());
+	}
+
 	public static NoiseSpec random() {
-		return new NoiseSpec(Mode.RANDOM, null, null, null);
+		return new NoiseSpec(Mode.RANDOM, null, null, null, null);
 	}
 
 	public static NoiseSpec constant() {
-		return new NoiseSpec(Mode.CONST, null, null, null);
+		return new NoiseSpec(Mode.CONST, null, null, null, null);
 	}
 
 	public static NoiseSpec none() {
-		return new NoiseSpec(Mode.NONE, null, null, null);
+		return new NoiseSpec(Mode.NONE, null, null, null, null);
 	}
 
 	/** The same seeded maps for every image of a batch. */
@@ -75,7 +83,7 @@ public final class NoiseSpec {
 	/** Image i of a batch takes its maps from noise seed {@code seeds[i]}. */
 	public static NoiseSpec perSample(long[] seeds) {
 		validate(seeds);
-		return new NoiseSpec(Mode.SEEDED, seeds.clone(), Collections.emptyList(), null);
+		return new NoiseSpec(Mode.SEEDED, seeds.clone(), Collections.emptyList(), null, null);
 	}
 
 	/** Parses the mode names of the commands: random, const, none. */
@@ -99,12 +107,12 @@ public final class NoiseSpec {
 		validate(seeds);
 		List<LayerSeeds> o = new ArrayList<>(overrides);
 		o.add(new LayerSeeds(range, seeds.clone()));
-		return new NoiseSpec(mode, sampleSeeds, o, enabled);
+		return new NoiseSpec(mode, sampleSeeds, o, enabled, null);
 	}
 
 	/** The same noise, but only in {@code range}: no noise elsewhere (the paper's Figure 5). */
 	public NoiseSpec onlyIn(LayerRange range) {
-		return new NoiseSpec(mode, sampleSeeds, overrides, range);
+		return new NoiseSpec(mode, sampleSeeds, overrides, range, given);
 	}
 
 	private static void validate(long[] seeds) {
@@ -134,11 +142,22 @@ public final class NoiseSpec {
 			case RANDOM: s = NoiseSource.RANDOM; break;
 			case NONE: return NoiseSource.NONE;
 			case CONST: s = NoiseSource.constant(generator); break;
+			case GIVEN: s = givenSource(sampleOffset); break;
 			default: s = new Seeded(config, sampleOffset);
 		}
 		if (enabled == null) return s;
 		NoiseSource all = s;
 		return (layer, res, batch, m) -> enabled.contains(layer) ? all.noise(layer, res, batch, m) : null;
+	}
+
+	private NoiseSource givenSource(int offset) {
+		return (layer, res, batch, m) -> {
+			float[] all = given[layer];
+			int per = res * res;
+			if ((offset + batch) * per > all.length)
+				throw new IllegalArgumentException("noise maps given for " + all.length / per + " images, asked for image " + (offset + batch - 1));
+			return HostArrays.upload(m, java.util.Arrays.copyOfRange(all, offset * per, (offset + batch) * per), new Shape(batch, 1, res, res));
+		};
 	}
 
 	/** The maps of one noise seed, layer by layer (float32, row-major res×res). */

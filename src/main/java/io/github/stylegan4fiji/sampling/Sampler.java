@@ -248,6 +248,78 @@ public final class Sampler implements AutoCloseable {
 		return out;
 	}
 
+	// ---- projected latents ----------------------------------------------------------------------
+
+	/** Renders projected latents with their own noise maps (the reconstructions, when ψ = 1). */
+	public Images render(ProjectedLatents p, Truncation t) {
+		p.checkFits(config);
+		return render(p.perLayer(config.numLayers()), p.n, classesOfLatents(p, p.n), t, NoiseSpec.given(p.noise));
+	}
+
+	private int[][] classesOfLatents(ProjectedLatents p, int n) {
+		if (p.classLabel < 0) return null;
+		int[] k = new int[n];
+		Arrays.fill(k, p.classLabel);
+		return broadcastClasses(k);
+	}
+
+	/**
+	 * Style mixing with projected images as the rows (source A, e.g. real cells): cell (r, c) takes the
+	 * layers in {@code fromColumn} from column seed c, all others and the noise from projected image r.
+	 */
+	public Images styleMix(ProjectedLatents rows, long[] colSeeds, int[] colClasses, LayerRange fromColumn, Truncation t) {
+		rows.checkFits(config);
+		int nr = rows.n, nc = colSeeds.length, d = config.dlatentSize, layers = config.numLayers();
+		float[] wc = mapZ(Latents.zBatch(colSeeds, config.latentSize), nc, colClasses);
+		float[][] rowLayers = rows.perLayer(layers);
+		float[][] ws = new float[layers][];
+		int[][] ks = config.isConditional() ? new int[layers][] : null;
+		int[] rowK = new int[nr * nc], colK = new int[nr * nc];
+		for (int r = 0; r < nr; r++)
+			for (int c = 0; c < nc; c++) {
+				rowK[r * nc + c] = Math.max(0, rows.classLabel);
+				if (colClasses != null) colK[r * nc + c] = colClasses[c];
+			}
+		float[] colW = new float[nr * nc * d];
+		for (int r = 0; r < nr; r++)
+			for (int c = 0; c < nc; c++) System.arraycopy(wc, c * d, colW, (r * nc + c) * d, d);
+		for (int l = 0; l < layers; l++) {
+			if (fromColumn.contains(l)) {
+				ws[l] = colW;
+			} else {
+				ws[l] = new float[nr * nc * d];
+				for (int r = 0; r < nr; r++)
+					for (int c = 0; c < nc; c++) System.arraycopy(rowLayers[l], r * d, ws[l], (r * nc + c) * d, d);
+			}
+			if (ks != null) ks[l] = fromColumn.contains(l) ? colK : rowK;
+		}
+		int[] cellRow = new int[nr * nc];
+		for (int i = 0; i < cellRow.length; i++) cellRow[i] = i / nc;
+		return render(ws, nr * nc, ks, t, NoiseSpec.given(rows.select(cellRow).noise));
+	}
+
+	/** Frames from projected image a to projected image b: w lerped per layer, noise maps lerped too (the ends are the reconstructions). */
+	public Images interpolate(ProjectedLatents p, int a, int b, int frames, Truncation t) {
+		p.checkFits(config);
+		if (frames < 2) throw new IllegalArgumentException("interpolation needs at least 2 frames");
+		int layers = config.numLayers(), d = config.dlatentSize;
+		float[][] ws = new float[layers][];
+		for (int l = 0; l < layers; l++) {
+			ws[l] = new float[frames * d];
+			float[] wa = p.w(a, l), wb = p.w(b, l);
+			for (int f = 0; f < frames; f++) System.arraycopy(Latents.lerp(wa, wb, f / (double) (frames - 1)), 0, ws[l], f * d, d);
+		}
+		ProjectedLatents ends = p.select(new int[] {a, b});
+		float[][] noise = new float[layers][];
+		for (int l = 0; l < layers; l++) {
+			int per = ends.noise[l].length / 2;
+			noise[l] = new float[frames * per];
+			float[] na = Arrays.copyOfRange(ends.noise[l], 0, per), nb = Arrays.copyOfRange(ends.noise[l], per, 2 * per);
+			for (int f = 0; f < frames; f++) System.arraycopy(Latents.lerp(na, nb, f / (double) (frames - 1)), 0, noise[l], f * per, per);
+		}
+		return render(ws, frames, classesOfLatents(p, frames), t, NoiseSpec.given(noise));
+	}
+
 	/**
 	 * Style mixing grid, row-major: image (r, c) takes the layers in {@code fromColumn} from column
 	 * seed c and all other layers from row seed r (the paper's Figure 3 with rows = source A).
