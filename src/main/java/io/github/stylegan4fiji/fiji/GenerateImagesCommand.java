@@ -16,6 +16,10 @@ public class GenerateImagesCommand extends StyleGanCommand {
 	@Parameter(label = "Seeds", description = "Seeds and ranges, e.g. 1-16,42 (0…4294967295)")
 	private String seeds = "0-15";
 
+	@Parameter(label = "Projected latents", required = false, style = "open", description = "A projection file (Project Image):"
+		+ " render its real images' latents instead of seeds (psi 1 = the reconstructions)")
+	private java.io.File latents_file;
+
 	@Parameter(label = "Truncation psi", description = "w' = w_avg + psi (w - w_avg); 1 = no truncation", min = "-2", max = "2", stepSize = "0.1")
 	private double psi = 0.7;
 
@@ -31,14 +35,20 @@ public class GenerateImagesCommand extends StyleGanCommand {
 		new Truncation(psi, cutoff);
 	}
 
+	private boolean fromLatents() {
+		return latents_file != null && !latents_file.getPath().isEmpty();
+	}
+
 	@Override
-	protected Images render(Sampler s) {
+	protected Images render(Sampler s) throws java.io.IOException {
+		if (fromLatents()) return s.render(io.github.stylegan4fiji.io.ProjectionFile.load(latents_file.toPath()), new Truncation(psi, cutoff));
 		long[] list = SeedList.parse(seeds);
 		return s.generate(list, new Truncation(psi, cutoff), NoiseSpec.parseMode(noise));
 	}
 
 	@Override
 	protected String[] imageLabels(Sampler s) {
+		if (fromLatents()) return null;
 		long[] list = SeedList.parse(seeds);
 		String[] l = new String[list.length];
 		for (int i = 0; i < l.length; i++) l[i] = "seed " + list[i] + classOf(s, list[i]);

@@ -23,6 +23,10 @@ public class InterpolationCommand extends StyleGanCommand {
 		+ " (name or number); empty: as the start (Class). Interpolates across classes.")
 	private String class_b = "";
 
+	@Parameter(label = "Projected latents", required = false, style = "open", description = "A projection file (Project Image):"
+		+ " interpolate between two of its real images; From/To seed are then image numbers (0-based) in the file")
+	private java.io.File latents_file;
+
 	@Parameter(label = "Frames", min = "2")
 	private int frames = 16;
 
@@ -40,7 +44,10 @@ public class InterpolationCommand extends StyleGanCommand {
 	}
 
 	@Override
-	protected Images render(Sampler s) {
+	protected Images render(Sampler s) throws java.io.IOException {
+		if (latents_file != null && !latents_file.getPath().isEmpty())
+			return s.interpolate(io.github.stylegan4fiji.io.ProjectionFile.load(latents_file.toPath()), (int) seed_a, (int) seed_b, frames,
+				new Truncation(psi, 0));
 		int[] k = s.classesOf(new long[] {seed_a, seed_b});
 		int kb = chosenClass(s, class_b);
 		return s.interpolate(seed_a, k == null ? -1 : k[0], seed_b, k == null ? -1 : kb >= 0 ? kb : k[1], frames,

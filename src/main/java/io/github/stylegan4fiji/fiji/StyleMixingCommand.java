@@ -26,6 +26,10 @@ public class StyleMixingCommand extends StyleGanCommand {
 	@Parameter(label = "Row seeds (source A)", description = "Seeds of the rows, e.g. 1-5")
 	private String row_seeds = "1-5";
 
+	@Parameter(label = "Rows from projection", required = false, style = "open", description = "A projection file (Project Image):"
+		+ " its real images are the rows (source A) instead of row seeds")
+	private java.io.File row_latents;
+
 	@Parameter(label = "Column seeds (source B)", description = "Seeds of the columns, e.g. 11-15")
 	private String column_seeds = "11-15";
 
@@ -48,12 +52,18 @@ public class StyleMixingCommand extends StyleGanCommand {
 		SeedList.parse(column_seeds);
 	}
 
+	private boolean rowsProjected() {
+		return row_latents != null && !row_latents.getPath().isEmpty();
+	}
+
 	@Override
-	protected Images render(Sampler s) {
+	protected Images render(Sampler s) throws java.io.IOException {
 		long[] rows = SeedList.parse(row_seeds), cols = SeedList.parse(column_seeds);
 		LayerRange range = LayerRange.parse(layers, s.model().config.numLayers());
 		NoiseSpec n = NoiseSpec.parseMode(noise);
 		Truncation t = new Truncation(psi, 0);
+		if (rowsProjected())
+			return s.styleMix(io.github.stylegan4fiji.io.ProjectionFile.load(row_latents.toPath()), cols, columnClasses(s, cols), range, t);
 		return s.styleMix(rows, s.classesOf(rows), cols, columnClasses(s, cols), range, t, n);
 	}
 
@@ -68,6 +78,7 @@ public class StyleMixingCommand extends StyleGanCommand {
 
 	@Override
 	protected String[] imageLabels(Sampler s) {
+		if (rowsProjected()) return null;
 		long[] rows = SeedList.parse(row_seeds), cols = SeedList.parse(column_seeds);
 		int[] colK = columnClasses(s, cols);
 		String[] l = new String[rows.length * cols.length];
@@ -84,7 +95,18 @@ public class StyleMixingCommand extends StyleGanCommand {
 		long[] rows = SeedList.parse(row_seeds), cols = SeedList.parse(column_seeds);
 		Truncation t = new Truncation(psi, 0);
 		NoiseSpec n = NoiseSpec.parseMode(noise);
-		Images a = s.generate(rows, t, n);
+		Images a;
+		if (rowsProjected()) {
+			try {
+				io.github.stylegan4fiji.sampling.ProjectedLatents p = io.github.stylegan4fiji.io.ProjectionFile.load(row_latents.toPath());
+				a = s.render(p, t);
+				rows = new long[p.n];
+			} catch (java.io.IOException e) {
+				throw new IllegalArgumentException(e.getMessage(), e);
+			}
+		} else {
+			a = s.generate(rows, t, n);
+		}
 		int[] colK = columnClasses(s, cols);
 		Images b = colK == null ? s.generate(cols, t, n)
 			: s.render(s.broadcast(s.mapZ(io.github.stylegan4fiji.sampling.Latents.zBatch(cols, s.model().config.latentSize), cols.length, colK)),

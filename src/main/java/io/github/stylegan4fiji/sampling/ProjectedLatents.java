@@ -52,8 +52,13 @@ public final class ProjectedLatents {
 
 	/** Image {@code i}'s w at style layer {@code layer}. */
 	public float[] w(int i, int layer) {
+		checkIndex(i);
 		int l = wLayers == 1 ? 0 : layer;
 		return Arrays.copyOfRange(w, (i * wLayers + l) * dlatentSize, (i * wLayers + l + 1) * dlatentSize);
+	}
+
+	private void checkIndex(int i) {
+		if (i < 0 || i >= n) throw new IllegalArgumentException("projected image " + i + " does not exist (the file holds 0…" + (n - 1) + ")");
 	}
 
 	/** Per style layer, [n, dlatentSize] host arrays (shared when there is one w per image). */
@@ -78,7 +83,7 @@ public final class ProjectedLatents {
 		for (int l = 0; l < noise.length; l++) n2[l] = new float[indices.length * (noise[l].length / n)];
 		for (int j = 0; j < indices.length; j++) {
 			int i = indices[j];
-			if (i < 0 || i >= n) throw new IllegalArgumentException("image " + i + " does not exist (0…" + (n - 1) + ")");
+			checkIndex(i);
 			System.arraycopy(w, i * wLayers * dlatentSize, w2, j * wLayers * dlatentSize, wLayers * dlatentSize);
 			for (int l = 0; l < noise.length; l++) {
 				int per = noise[l].length / n;

@@ -52,7 +52,7 @@ class CommandsTest {
 	static final java.util.List<Class<? extends Command>> ALL = Arrays.asList(GenerateImagesCommand.class,
 		StyleMixingCommand.class, NoiseResamplingCommand.class, TruncationSweepCommand.class, InterpolationCommand.class,
 		BatchExportCommand.class, TrainCommand.class, ModelInfoCommand.class, ComputeMetricsCommand.class, EngineCheckCommand.class,
-		ImportOfficialModelCommand.class);
+		ImportOfficialModelCommand.class, ProjectImageCommand.class, ClassTranslationCommand.class);
 
 	@org.junit.jupiter.api.BeforeEach
 	void fresh() {
@@ -67,6 +67,48 @@ class CommandsTest {
 
 	static CommandModule run(Class<? extends Command> c, Object... inputs) throws Exception {
 		return commands.run(c, true, inputs).get();
+	}
+
+	/** Project Image on a folder, then the projection file in Generate Images, Style Mixing and Interpolation. */
+	@Test
+	void projectedImagesAreUsableWhereSeedsAre() throws Exception {
+		Path images = dir.resolve("to-project");
+		java.nio.file.Files.createDirectories(images);
+		CommandModule gen = run(GenerateImagesCommand.class, "model", model, "seeds", "3-4", "device", "cpu", "output_type", ImageConversion.DATA);
+		ij.ImagePlus stack = (ij.ImagePlus) gen.getOutput("image");
+		for (int i = 0; i < 2; i++) { // two 2-channel images, as files a user would have
+			ij.ImagePlus one = new ij.plugin.Duplicator().run(stack, 1, 2, 1, 1, i + 1, i + 1);
+			io.github.stylegan4fiji.io.ImageFiles.saveTiff(one, images.resolve("cell" + i + ".tif"));
+		}
+		Path out = dir.resolve("projected");
+		CommandModule p = run(ProjectImageCommand.class, "model", model, "source", "folder", "image_folder", images.toFile(),
+			"output_folder", out.toFile(), "steps", 40, "distance", "pixel", "device", "cpu");
+		assertFalse(p.isCanceled(), p.getCancelReason());
+		ij.ImagePlus rec = (ij.ImagePlus) p.getOutput("reconstructions");
+		assertEquals(4, rec.getStackSize());
+		assertTrue(rec.getStack().getSliceLabel(1).startsWith("cell0.tif PSNR"), rec.getStack().getSliceLabel(1));
+		File latents = new File((String) p.getOutput("projection_file"));
+		assertTrue(latents.exists());
+		for (String f : new String[] {"targets.tif", "reconstructions.tif", "comparison.png", "curve.csv"})
+			assertTrue(java.nio.file.Files.exists(out.resolve(f)), f);
+
+		CommandModule again = run(GenerateImagesCommand.class, "model", model, "latents_file", latents, "psi", 1.0, "device", "cpu",
+			"output_type", ImageConversion.FLOAT);
+		float[] a = (float[]) ((ij.ImagePlus) again.getOutput("image")).getStack().getPixels(3);
+		CommandModule recFloat = run(GenerateImagesCommand.class, "model", model, "latents_file", latents, "psi", 1.0, "device", "cpu",
+			"output_type", ImageConversion.FLOAT);
+		assertArrayEquals(a, (float[]) ((ij.ImagePlus) recFloat.getOutput("image")).getStack().getPixels(3));
+		CommandModule mix = run(StyleMixingCommand.class, "model", model, "row_latents", latents, "column_seeds", "11-13",
+			"layers", "coarse", "montage", true, "device", "cpu");
+		assertFalse(mix.isCanceled(), mix.getCancelReason());
+		assertEquals(2 * 3 * 2, ((ij.ImagePlus) mix.getOutput("image")).getStackSize()); // 2 rows × 3 columns × 2 channels
+		CommandModule walk = run(InterpolationCommand.class, "model", model, "latents_file", latents, "seed_a", 0L, "seed_b", 1L,
+			"frames", 4, "psi", 1.0, "device", "cpu");
+		assertEquals(4 * 2, ((ij.ImagePlus) walk.getOutput("image")).getStackSize());
+		// an index outside the file is an error with a message
+		CommandModule bad = run(InterpolationCommand.class, "model", model, "latents_file", latents, "seed_a", 0L, "seed_b", 5L,
+			"frames", 4, "device", "cpu");
+		assertTrue(bad.isCanceled() && bad.getCancelReason().contains("does not exist"), bad.getCancelReason());
 	}
 
 	@Test

@@ -64,6 +64,8 @@ class MacrosTest {
 		EXPECTED.put("batch_export.ijm", new String[] {"seed0000000000_psi1.0_noise-seeded.tif", "seed0000000005_psi1.0_noise-seeded.tif"});
 		EXPECTED.put("compute_metrics.ijm", new String[] {"metrics.json"});
 		EXPECTED.put("class_translation.ijm", new String[] {"class_translation.tif", "class_translation.png", "class_translation_difference.tif"});
+		EXPECTED.put("project_images.ijm", new String[] {"projection.zip", "reconstructions.tif", "reconstructions_data.tif", "comparison.png",
+			"real_style_mixing.png"});
 		EXPECTED.put("train_on_folder.ijm", new String[] {"checkpoint.zip", "samples.tif", "training-log.jsonl"});
 	}
 
@@ -96,7 +98,7 @@ class MacrosTest {
 			Path m = name.equals("class_translation.ijm") ? conditionalModel : model;
 			String arg = "model=[" + m + "] out=[" + out + "] seeds=0-5 from=plain to=1 steps=3 device=cpu data=[" + data
 				+ "] resolution=8 kimg=0.06 phase_kimg=0.02 batch=4 fmap_base=16"
-				+ " real_images=[" + reals16 + "] feature_network=[models/fashion-mnist-classifier.zip] num=48 ppl_pairs=8";
+				+ " real_images=[" + reals16 + "] images=[" + reals16 + "] feature_network=[models/fashion-mnist-classifier.zip] num=48 ppl_pairs=8";
 			String result = MacroRunner.run(macro, arg);
 			assertNotNull(result, name);
 			for (String f : EXPECTED.get(name)) assertTrue(Files.exists(out.resolve(f)), name + " should write " + f);
