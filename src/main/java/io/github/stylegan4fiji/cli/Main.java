@@ -276,7 +276,7 @@ public final class Main {
 		job.realLimit = a.integer("real-limit", 0);
 		job.device = Devices.parse(a.string("device", "auto"));
 		Metrics.Options o = job.options;
-		o.metrics = java.util.Arrays.asList(a.string("metrics", "fid").toLowerCase(Locale.ROOT).split("\\s*,\\s*"));
+		o.metrics = Metrics.parseList(a.string("metrics", "fid"));
 		o.numGenerated = a.integer("num", o.numGenerated);
 		o.pplSamples = a.integer("ppl-samples", o.pplSamples);
 		o.lsSamples = a.integer("ls-samples", o.lsSamples);
@@ -329,7 +329,7 @@ public final class Main {
 		FeatureStats x = FeatureStats.load(a.path("a"));
 		FeatureStats y = FeatureStats.load(a.path("b"));
 		Metrics.Options o = new Metrics.Options();
-		o.metrics = java.util.Arrays.asList(a.string("metrics", "fid").toLowerCase(Locale.ROOT).split("\\s*,\\s*"));
+		o.metrics = Metrics.parseList(a.string("metrics", "fid"));
 		a.checkAllUsed();
 		o.validate();
 		Metrics.Result r = new Metrics.Result();

@@ -48,6 +48,14 @@ public final class StyleGanModel implements AutoCloseable {
 		return new StyleGanModel(config, range, new TrainingProgress(), m, g, gEma, d);
 	}
 
+	/** Where training stands (the trainer's record, saved with the model). */
+	public void recordProgress(double kimg, double lod, long steps, double trainingSeconds) {
+		progress.kimg = kimg;
+		progress.lod = lod;
+		progress.steps = steps;
+		progress.trainingSeconds = trainingSeconds;
+	}
+
 	public Params g() { return g; }
 
 	/** The averaged generator: the one to sample from. */

@@ -115,7 +115,7 @@ public class ComputeMetricsCommand extends ContextCommand {
 			job.device = Devices.parse(device);
 			job.className = class_name;
 			Metrics.Options o = job.options;
-			o.metrics = Arrays.asList(metrics.trim().toLowerCase(Locale.ROOT).split("\\s*,\\s*"));
+			o.metrics = Metrics.parseList(metrics);
 			o.numGenerated = generated_images;
 			o.pplSamples = ppl_pairs;
 			o.pplCrop = ppl_crop;

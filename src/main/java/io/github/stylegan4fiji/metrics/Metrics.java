@@ -37,6 +37,13 @@ public final class Metrics {
 	/** Metric keys; "cls" is the classifier check of a conditional model ({@link ClassifierCheck}). */
 	public static final List<String> ALL = Arrays.asList("fid", "kid", "pr", "ppl_zfull", "ppl_wfull", "ppl_zend", "ppl_wend", "ls", "cls");
 
+	/** A comma-separated metric list as users type it ("FID, kid,pr") → keys; checked by {@link Options#validate}. */
+	public static List<String> parseList(String text) {
+		List<String> out = new ArrayList<>();
+		for (String k : text.trim().toLowerCase(Locale.ROOT).split("\\s*,\\s*")) if (!k.isEmpty()) out.add(k);
+		return out;
+	}
+
 	public static final class Options {
 		public List<String> metrics = new ArrayList<>(Arrays.asList("fid"));
 		/** Generated images for FID/KID/PR (50k in the official metrics). */

@@ -5,23 +5,19 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
 import ai.djl.pytorch.jni.JniUtils;
 import io.github.stylegan4fiji.core.Autograd;
-import io.github.stylegan4fiji.core.DiscriminatorNetwork;
 import io.github.stylegan4fiji.core.EngineCheck;
 import io.github.stylegan4fiji.core.GeneratorNetwork;
 import io.github.stylegan4fiji.core.HostArrays;
 import io.github.stylegan4fiji.core.Json;
 import io.github.stylegan4fiji.core.LayerObserver;
 import io.github.stylegan4fiji.core.Labels;
-import io.github.stylegan4fiji.core.Layers;
 import io.github.stylegan4fiji.core.NoiseSource;
 import io.github.stylegan4fiji.core.NumpyRandom;
 import io.github.stylegan4fiji.core.Params;
 import io.github.stylegan4fiji.core.ProcessMemory;
 import io.github.stylegan4fiji.core.Progress;
-import io.github.stylegan4fiji.core.Scalars;
 import io.github.stylegan4fiji.core.StyleGanConfig;
 import io.github.stylegan4fiji.core.StyleGanModel;
 import io.github.stylegan4fiji.data.Dataset;
@@ -79,8 +75,7 @@ public final class Trainer implements AutoCloseable {
 	private FeatureNetwork metricsNet;
 	private FeatureStats metricsReals;
 	private long lastMetricsInterval = -1;
-	private int[] permutation;
-	private final int[][] byClass;
+	private final DataOrder order;
 	private double lastLossG, lastLossD;
 
 	private Trainer(StyleGanModel model, Dataset data, Path outDir, State state, FolderLock lock) {
@@ -105,8 +100,7 @@ public final class Trainer implements AutoCloseable {
 		for (String n : gTrainable) model.g().get(n).setRequiresGradient(true);
 		for (String n : dParams) model.d().get(n).setRequiresGradient(true);
 		model.dataRange.copyFrom(data.range);
-		this.permutation = permutation(state.epoch);
-		this.byClass = data.isLabelled() ? indicesByClass(data) : null;
+		this.order = new DataOrder(data, opts, state, model.config.labelSize);
 	}
 
 	/** A conditional model trains on data with the same classes, an unconditional one on data without. */
@@ -190,7 +184,7 @@ public final class Trainer implements AutoCloseable {
 		loadOptimisers(checkpoint, saved);
 		state.rewindTo(saved);
 		state.restarts++;
-		permutation = permutation(state.epoch);
+		order.rewound();
 	}
 
 	/** Overwrites every tensor of {@code dst} with the same-named one of {@code src} (NaNs included). */
@@ -225,77 +219,11 @@ public final class Trainer implements AutoCloseable {
 		return Schedule.at(kimg(), model.config.resolutionLog2(), opts);
 	}
 
-	private static long mix(long seed, long salt) {
+	static long mix(long seed, long salt) {
 		long z = seed * 0x9E3779B97F4A7C15L + salt * 0xBF58476D1CE4E5B9L + 0x94D049BB133111EBL;
 		z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
 		z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
 		return z ^ (z >>> 31);
-	}
-
-	private int[] permutation(int epoch) {
-		return new NumpyRandom(mix(opts.seed, 1_000_000L + epoch) & 0xFFFFFFFFL).permutation(data.count);
-	}
-
-	/**
-	 * The next {@code n} real images (host, model range), maybe mirrored: in the run's data order, or
-	 * for balanced class sampling a uniformly drawn class and then an image of it. Their labels go to
-	 * {@code labelsOut} (when the data is labelled).
-	 */
-	private float[] nextReals(int n, NumpyRandom rng, int[] labelsOut) {
-		int size = data.imageSize();
-		float[] out = new float[n * size];
-		for (int i = 0; i < n; i++) {
-			int index;
-			if (balanced()) {
-				int[] members = byClass[rng.nextInt(byClass.length)];
-				index = members[rng.nextInt(members.length)];
-			} else {
-				if (state.position >= permutation.length) {
-					state.epoch++;
-					state.position = 0;
-					permutation = permutation(state.epoch);
-				}
-				index = permutation[state.position++];
-			}
-			boolean flip = opts.mirror && rng.nextDouble() < 0.5;
-			data.copyImage(index, flip, out, i * size);
-			if (labelsOut != null) labelsOut[i] = data.labels[index];
-		}
-		return out;
-	}
-
-	private boolean balanced() {
-		return data.isLabelled() && opts.classSampling == TrainingOptions.ClassSampling.BALANCED;
-	}
-
-	/** Classes for G's fakes: those of random training images (natural) or uniform (balanced); null if unconditional. */
-	private int[] fakeLabels(int n, NumpyRandom rng) {
-		if (!model.config.isConditional()) return null;
-		int[] k = new int[n];
-		for (int i = 0; i < n; i++) k[i] = balanced() ? rng.nextInt(model.config.labelSize) : data.labels[rng.nextInt(data.count)];
-		return k;
-	}
-
-	/** Image indices per class, for balanced sampling. */
-	private static int[][] indicesByClass(Dataset data) {
-		int[] counts = data.classCounts();
-		int[][] out = new int[counts.length][];
-		for (int k = 0; k < counts.length; k++) {
-			if (counts[k] == 0) throw new IllegalArgumentException("class '" + data.classNames.get(k) + "' has no images");
-			out[k] = new int[counts[k]];
-		}
-		int[] at = new int[counts.length];
-		for (int i = 0; i < data.count; i++) out[data.labels[i]][at[data.labels[i]]++] = i;
-		return out;
-	}
-
-	/** Reals at the current level of detail, as the official process_reals (fade, then upscale). */
-	static NDArray processReals(NDArray x, double lod) {
-		int f = (int) Math.floor(lod);
-		double frac = lod - f;
-		x = Layers.downscale2d(x, 1 << f);
-		if (frac > 0) x = Layers.lerpClip(x, Layers.upscale2d(Layers.downscale2d(x), 2), frac);
-		return Layers.upscale2d(x, 1 << f);
 	}
 
 	/**
@@ -317,64 +245,6 @@ public final class Trainer implements AutoCloseable {
 			}
 		}
 		return ws;
-	}
-
-	/**
-	 * The discriminator's loss for one minibatch: softplus(D(fake)) + softplus(−D(real)), plus
-	 * weight·‖∇ₓD(x)‖² (R1; weight = γ/2, × interval when lazy) when {@code r1Weight} > 0. The input
-	 * gradient comes from {@link Discriminator#forwardWithInputGradient}, so one ordinary backward of
-	 * the returned loss gives D's gradients including R1's. Grad mode must be on.
-	 */
-	static NDArray discriminatorLoss(DiscriminatorNetwork d, Params dp, NDArray reals, NDArray fakes, double lod,
-			double r1Weight, double[] r1Out) {
-		return discriminatorLoss(d, dp, reals, fakes, null, lod, r1Weight, r1Out);
-	}
-
-	/** As above for a conditional D: reals and fakes share the one-hot {@code labels} (the official D loss). */
-	static NDArray discriminatorLoss(DiscriminatorNetwork d, Params dp, NDArray reals, NDArray fakes, NDArray labels, double lod,
-			double r1Weight, double[] r1Out) {
-		NDArray realScores;
-		NDArray penalty = null;
-		if (r1Weight > 0) {
-			NDArray[] sg = d.forwardWithInputGradient(dp, reals, labels, lod);
-			realScores = sg[0];
-			NDArray grad = sg[1];
-			penalty = grad.square().reshape(grad.getShape().get(0), -1).sum(new int[] {1}).mean();
-			if (r1Out != null) r1Out[0] = penalty.getFloat();
-		} else {
-			realScores = d.forward(dp, reals, labels, lod);
-		}
-		NDArray fakeScores = d.forward(dp, fakes, labels, lod);
-		NDArray loss = Activation.softPlus(fakeScores).mean().add(Activation.softPlus(realScores.neg()).mean());
-		return penalty == null ? loss : loss.add(Scalars.mul(penalty, (float) r1Weight));
-	}
-
-	/**
-	 * WGAN-GP (official {@code D_wgan_gp}): D(fake) − D(real) + λ/t² (‖∇D(mix)‖ − t)² + ε D(real)²,
-	 * batch means, on random mixes of reals and fakes; ∇D from the same hand-written adjoint as R1.
-	 * {@code gpOut[0]} receives the mean gradient penalty (reported where R1 is otherwise).
-	 */
-	static NDArray wganGpLoss(DiscriminatorNetwork d, Params dp, NDArray reals, NDArray fakes, NDArray labels, NDArray mixing,
-			double lod, TrainingOptions o, double[] gpOut) {
-		NDArray realScores = d.forward(dp, reals, labels, lod);
-		NDArray fakeScores = d.forward(dp, fakes, labels, lod);
-		NDArray mixed = reals.add(fakes.sub(reals).mul(mixing));
-		NDArray grad = d.forwardWithInputGradient(dp, mixed, labels, lod)[1];
-		// + 1e-12: the norm's derivative is undefined at a zero gradient
-		NDArray norms = grad.square().reshape(grad.getShape().get(0), -1).sum(new int[] {1}).add(1e-12f).sqrt();
-		NDArray gp = norms.sub((float) o.wganTarget).square();
-		if (gpOut != null) gpOut[0] = gp.mean().getFloat();
-		NDArray loss = fakeScores.sub(realScores).reshape(-1)
-			.add(Scalars.mul(gp, (float) (o.wganLambda / (o.wganTarget * o.wganTarget))))
-			.add(Scalars.mul(realScores.square().reshape(-1), (float) o.wganEpsilon));
-		return loss.mean();
-	}
-
-	/** Per-sample interpolation factors U(0, 1) for WGAN-GP, [n, 1, 1, 1], from the step's generator. */
-	private static NDArray mixingFactors(NDManager m, int n, NumpyRandom rng) {
-		float[] f = new float[n];
-		for (int i = 0; i < n; i++) f[i] = (float) rng.nextDouble();
-		return HostArrays.upload(m, f, new Shape(n, 1, 1, 1));
 	}
 
 	/** One training iteration: a D step (with R1 when due), then a G step, EMA and w_avg updates. */
@@ -399,14 +269,14 @@ public final class Trainer implements AutoCloseable {
 			NDManager m = model.manager();
 			// --- D step
 			int[] realLabels = c.isConditional() ? new int[n] : null;
-			NDArray reals = processReals(HostArrays.upload(m, nextReals(n, rng, realLabels), new Shape(n, c.channels, c.resolution, c.resolution)), sched.lod);
+			NDArray reals = Losses.processReals(HostArrays.upload(m, order.nextReals(n, rng, realLabels), new Shape(n, c.channels, c.resolution, c.resolution)), sched.lod);
 			NDArray labels = realLabels == null ? null : Labels.oneHot(m, realLabels, c.labelSize);
 			Autograd.gradMode(false);
 			NDArray fakes = model.generator.synthesize(g, trainingLatents(g, n, labels, sched.lod, rng), NoiseSource.RANDOM, sched.lod, LayerObserver.NONE);
 			Autograd.gradMode(true);
 			NDArray lossD = opts.isWgan()
-				? wganGpLoss(model.discriminator, d, reals, fakes, labels, mixingFactors(m, n, rng), sched.lod, opts, r1)
-				: discriminatorLoss(model.discriminator, d, reals, fakes, labels, sched.lod, r1Due ? opts.r1Gamma * 0.5 * opts.r1Interval : 0, r1);
+				? Losses.wganGp(model.discriminator, d, reals, fakes, labels, Losses.mixingFactors(m, n, rng), sched.lod, opts, r1)
+				: Losses.discriminator(model.discriminator, d, reals, fakes, labels, sched.lod, r1Due ? opts.r1Gamma * 0.5 * opts.r1Interval : 0, r1);
 			Autograd.backward(lossD);
 			Autograd.gradMode(false);
 			adamD.step(d, dParams, sched.lr);
@@ -415,12 +285,12 @@ public final class Trainer implements AutoCloseable {
 			// --- G step (D's weights need no gradients here)
 			for (String name : dParams) d.get(name).setRequiresGradient(false);
 			Autograd.gradMode(true);
-			int[] fakeLabels = fakeLabels(n, rng);
+			int[] fakeLabels = order.fakeLabels(n, rng);
 			NDArray gLabels = fakeLabels == null ? null : Labels.oneHot(m, fakeLabels, c.labelSize);
 			NDArray[] ws = trainingLatents(g, n, gLabels, sched.lod, rng);
 			NDArray images = model.generator.synthesize(g, ws, NoiseSource.RANDOM, sched.lod, LayerObserver.NONE);
 			NDArray fakeScores = model.discriminator.forward(d, images, gLabels, sched.lod);
-			NDArray lossG = opts.isWgan() ? fakeScores.mean().neg() : Activation.softPlus(fakeScores.neg()).mean();
+			NDArray lossG = Losses.generator(fakeScores, opts);
 			Autograd.backward(lossG);
 			Autograd.gradMode(false);
 			adamG.step(g, gTrainable, sched.lr);
@@ -446,14 +316,12 @@ public final class Trainer implements AutoCloseable {
 		state.step++;
 		state.adamGSteps = adamG.steps();
 		state.adamDSteps = adamD.steps();
-		model.progress.kimg = kimg();
-		model.progress.lod = sched.lod;
-		model.progress.steps = state.step;
+		model.recordProgress(kimg(), sched.lod, state.step, state.trainingSeconds);
 	}
 
 	/** Writes model + training state atomically (temporary file, then rename). */
 	public void saveCheckpoint(Path file) throws IOException {
-		model.progress.trainingSeconds = state.trainingSeconds;
+		model.recordProgress(kimg(), model.progress.lod, state.step, state.trainingSeconds);
 		ClassCentres.update(model); // truncation toward a class needs each class's average w
 		Checkpoint.save(file, model, state, adamG, adamD);
 	}
@@ -550,7 +418,7 @@ public final class Trainer implements AutoCloseable {
 	private void evaluate(TrainingListener listener) throws IOException {
 		long t0 = System.nanoTime();
 		Metrics.Options mo = new Metrics.Options();
-		mo.metrics = java.util.Arrays.asList(opts.metrics.trim().toLowerCase(Locale.ROOT).split("\\s*,\\s*"));
+		mo.metrics = Metrics.parseList(opts.metrics);
 		mo.numGenerated = opts.metricsImages;
 		mo.pplSamples = opts.metricsImages;
 		mo.lsSamples = opts.metricsImages;

@@ -123,7 +123,7 @@ class GradientCheckTest {
 			};
 			// analytic: the trainer's path (hand-written ∇ₓD inside the graph, one backward of the total)
 			int compared = checkAgainstFiniteDifferences(d, checked,
-				() -> Trainer.discriminatorLoss(disc, d, reals, fakes, lod, weight, null), f, 4, 1e-6);
+				() -> Losses.discriminator(disc, d, reals, fakes, lod, weight, null), f, 4, 1e-6);
 			assertTrue(compared >= 16);
 			// the R1 term matters in this check
 			assertNotEquals(0.0, f.getAsDouble() - (Activation.softPlus(disc.forward(d, fakes, lod)).mean().getDouble()
@@ -167,7 +167,7 @@ class GradientCheckTest {
 					return total / 4;
 				}
 			};
-			int compared = checkAgainstFiniteDifferences(d, checked, () -> Trainer.wganGpLoss(disc, d, reals, fakes, null, alpha, lod, o, null), f, 4, 1e-6);
+			int compared = checkAgainstFiniteDifferences(d, checked, () -> Losses.wganGp(disc, d, reals, fakes, null, alpha, lod, o, null), f, 4, 1e-6);
 			assertTrue(compared >= 12);
 		}
 	}

@@ -187,7 +187,7 @@ class OfficialReferenceTest {
 		Autograd.gradMode(true);
 		NDArray lossD;
 		try {
-			lossD = Trainer.discriminatorLoss(m.discriminator, d, reals, fakes, labels, lod, gamma * 0.5, r1);
+			lossD = Losses.discriminator(m.discriminator, d, reals, fakes, labels, lod, gamma * 0.5, r1);
 			Autograd.backward(lossD);
 		} finally {
 			Autograd.gradMode(false);
