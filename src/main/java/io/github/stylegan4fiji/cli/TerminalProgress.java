@@ -10,13 +10,15 @@ class TerminalProgress implements Progress {
 	/** Set by the shutdown hook (Ctrl-C, SIGTERM). */
 	final AtomicBoolean stop = new AtomicBoolean();
 	private long last;
+	private final io.github.stylegan4fiji.core.Eta eta = new io.github.stylegan4fiji.core.Eta();
 
 	@Override
 	public void update(String stage, long done, long total) {
 		long now = System.nanoTime();
+		String left = eta.remaining(stage, done, total);
 		if (done == total || now - last > 10_000_000_000L) {
 			last = now;
-			System.out.println(stage + ": " + done + (total > 0 ? "/" + total : ""));
+			System.out.println(stage + ": " + done + (total > 0 ? "/" + total : "") + left);
 		}
 	}
 

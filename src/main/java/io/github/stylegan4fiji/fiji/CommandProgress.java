@@ -15,6 +15,8 @@ final class CommandProgress implements Progress {
 	private final StatusService status;
 	private final LogService log;
 	private long lastStatus;
+	private final io.github.stylegan4fiji.core.Eta eta = new io.github.stylegan4fiji.core.Eta();
+	private boolean toldLong;
 
 	CommandProgress(Cancelable command, StatusService status, LogService log) {
 		this.command = command;
@@ -26,11 +28,16 @@ final class CommandProgress implements Progress {
 	@Override
 	public void update(String stage, long done, long total) {
 		if (status == null) return;
+		String left = eta.remaining(stage, done, total);
 		long now = System.nanoTime();
 		if (done < total && now - lastStatus < 100_000_000L) return; // at most ten updates a second
 		lastStatus = now;
 		if (total > 0) status.showProgress((int) Math.min(done, Integer.MAX_VALUE), (int) Math.min(total, Integer.MAX_VALUE));
-		status.showStatus(stage + ": " + done + (total > 0 ? "/" + total : ""));
+		status.showStatus(stage + ": " + done + (total > 0 ? "/" + total : "") + left);
+		if (!toldLong && left.contains(" h left")) { // hours on this machine: say so once where it stays visible
+			toldLong = true;
+			log(stage + ": " + done + "/" + total + left + " (fewer images or pairs make it shorter; see the command's description)");
+		}
 	}
 
 	@Override
