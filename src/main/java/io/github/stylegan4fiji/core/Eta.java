@@ -10,7 +10,7 @@ import java.util.Locale;
 public final class Eta {
 
 	private String stage;
-	private long start, startDone;
+	private long start, startDone, lastDone;
 
 	/** ", about 12 min left" once the stage has run two seconds and made progress; "" before. */
 	public String remaining(String stage, long done, long total) {
@@ -18,7 +18,9 @@ public final class Eta {
 	}
 
 	String remaining(String stage, long done, long total, long now) {
-		if (!stage.equals(this.stage) || done < startDone) {
+		boolean restart = !stage.equals(this.stage) || done < lastDone;
+		lastDone = done;
+		if (restart) {
 			this.stage = stage;
 			this.start = now;
 			this.startDone = done;
