@@ -55,6 +55,15 @@ public class InterpolationCommand extends StyleGanCommand {
 	}
 
 	@Override
+	protected String[] imageLabels(Sampler s) {
+		String[] l = new String[frames];
+		for (int i = 0; i < frames; i++)
+			l[i] = String.format(java.util.Locale.ROOT, "%s %d → %d, t=%.3f", latents_file != null && !latents_file.getPath().isEmpty()
+				? "projected" : "seed", seed_a, seed_b, i / (double) (frames - 1));
+		return l;
+	}
+
+	@Override
 	protected String title() {
 		return "StyleGAN interpolation " + seed_a + "-" + seed_b;
 	}

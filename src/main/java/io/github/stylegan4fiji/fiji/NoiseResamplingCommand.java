@@ -53,6 +53,13 @@ public class NoiseResamplingCommand extends StyleGanCommand {
 	}
 
 	@Override
+	protected String[] imageLabels(Sampler s) {
+		String[] l = new String[draws];
+		for (int i = 0; i < draws; i++) l[i] = "seed " + seed + classOf(s, seed) + " noise draw " + (i + 1) + " in " + layers;
+		return l;
+	}
+
+	@Override
 	protected String title() {
 		return "StyleGAN noise draws seed " + seed + " " + layers;
 	}

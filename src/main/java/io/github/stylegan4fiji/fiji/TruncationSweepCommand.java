@@ -50,6 +50,22 @@ public class TruncationSweepCommand extends StyleGanCommand {
 		return s.truncationSweep(SeedList.parse(seeds), parsePsis(psis), cutoff, NoiseSpec.parseMode(noise));
 	}
 
+	/** The paper's Figure 8 layout: one row per seed, one column per ψ. */
+	@Override
+	protected ij.ImagePlus makeMontage(Sampler s, Images img) {
+		return io.github.stylegan4fiji.io.ImageFiles.montage(img, parsePsis(psis).length, 1, title() + " (rows: seeds, columns: psi " + psis + ")");
+	}
+
+	@Override
+	protected String[] imageLabels(Sampler s) {
+		long[] list = SeedList.parse(seeds);
+		double[] p = parsePsis(psis);
+		String[] l = new String[list.length * p.length];
+		for (int i = 0; i < list.length; i++)
+			for (int j = 0; j < p.length; j++) l[i * p.length + j] = "seed " + list[i] + classOf(s, list[i]) + " psi " + p[j];
+		return l;
+	}
+
 	@Override
 	protected String title() {
 		return "StyleGAN truncation sweep";

@@ -241,8 +241,13 @@ class CommandsTest {
 		CommandModule noise = run(NoiseResamplingCommand.class, "model", model, "seed", 4L, "draws", 5, "layers", "fine", "device", "cpu");
 		assertEquals(5, ((Img<?>) noise.getOutput("images")).dimension(3));
 		assertNotNull(noise.getOutput("std_map"));
-		CommandModule sweep = run(TruncationSweepCommand.class, "model", model, "seeds", "1-2", "psis", "1,0.5,0", "device", "cpu");
+		CommandModule sweep = run(TruncationSweepCommand.class, "model", model, "seeds", "1-2", "psis", "1,0.5,0", "montage", true,
+			"device", "cpu");
 		assertEquals(6, ((Img<?>) sweep.getOutput("images")).dimension(3));
+		ij.ImagePlus sweepMontage = (ij.ImagePlus) sweep.getOutput("montage_image");
+		assertEquals(3 * 16 + 4, sweepMontage.getWidth()); // seeds × ψ: 3 columns (one per ψ), 1-pixel gaps
+		assertEquals(2 * 16 + 3, sweepMontage.getHeight());
+		assertEquals("seed 2 psi 0.5 c1", ((ij.ImagePlus) sweep.getOutput("image")).getStack().getSliceLabel(2 * 4 + 1)); // frame 5, channel 1
 		CommandModule interp = run(InterpolationCommand.class, "model", model, "seed_a", 1L, "seed_b", 2L, "frames", 7, "device", "cpu");
 		assertEquals(7, ((Img<?>) interp.getOutput("images")).dimension(3));
 	}
