@@ -18,7 +18,7 @@ for (k = 1; k <= nImages; k++) {
 	selectImage(k);
 	t = getTitle();
 	if (endsWith(t, "difference")) saveAs("Tiff", out + "/class_translation_difference.tif");
-	else if (indexOf(t, "(rows") >= 0) saveAs("PNG", out + "/class_translation.png");
+	else if (endsWith(t, "(montage)")) saveAs("PNG", out + "/class_translation.png");
 	else saveAs("Tiff", out + "/class_translation.tif");
 }
 close("*");

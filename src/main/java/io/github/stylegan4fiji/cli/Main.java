@@ -39,6 +39,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import io.github.stylegan4fiji.fiji.LossChart;
+import io.github.stylegan4fiji.fiji.ij1.MacroRunner;
+import io.github.stylegan4fiji.io.OfficialImport;
+import io.github.stylegan4fiji.io.ProjectionFile;
+import io.github.stylegan4fiji.project.ProjectionJob;
+import io.github.stylegan4fiji.project.Projector;
+import io.github.stylegan4fiji.sampling.ProjectedLatents;
 
 /**
  * Headless command line ({@code bin/stylegan}): prepare data, train, generate, inspect a model.
@@ -394,7 +401,7 @@ public final class Main {
 		Truncation t = new Truncation(a.number("psi", 1.0), a.integer("cutoff", Truncation.OFFICIAL_CUTOFF));
 		Device device = Devices.parse(a.string("device", "auto"));
 		a.checkAllUsed();
-		io.github.stylegan4fiji.sampling.ProjectedLatents p = io.github.stylegan4fiji.io.ProjectionFile.load(latentsFile);
+		ProjectedLatents p = ProjectionFile.load(latentsFile);
 		try (FolderLock lock = FolderLock.acquire(out, "generate");
 				StyleGanModel m = ModelFile.load(modelFile, device); Sampler s = new Sampler(m, device)) {
 			AtomicFiles.removeLeftovers(out);
@@ -444,7 +451,7 @@ public final class Main {
 
 	/** Projects real images into a model's latent space (see docs/projection.md). */
 	static void project(Args a) throws IOException {
-		io.github.stylegan4fiji.project.ProjectionJob job = new io.github.stylegan4fiji.project.ProjectionJob();
+		ProjectionJob job = new ProjectionJob();
 		job.model = a.path("model");
 		job.images = a.path("images");
 		job.out = a.path("out");
@@ -454,15 +461,15 @@ public final class Main {
 		job.imageOptions.limit = a.integer("limit", 0);
 		job.imageOptions.recursive = a.flag("recursive", false);
 		job.imageOptions.fit = ImageFolder.Fit.valueOf(a.string("fit", "crop").toUpperCase(Locale.ROOT));
-		io.github.stylegan4fiji.project.Projector.Options o = job.options;
+		Projector.Options o = job.options;
 		o.steps = a.integer("steps", o.steps);
-		o.distance = io.github.stylegan4fiji.project.Projector.Distance.parse(a.string("distance", "perceptual"));
+		o.distance = Projector.Distance.parse(a.string("distance", "perceptual"));
 		o.perLayer = a.flag("w-plus", false);
 		o.optimizeNoise = a.flag("optimize-noise", true);
 		o.initialLearningRate = a.number("lr", o.initialLearningRate);
 		o.seed = a.integer("seed", 0);
 		a.checkAllUsed();
-		io.github.stylegan4fiji.project.ProjectionJob.Outcome r = job.run(new TerminalProgress());
+		ProjectionJob.Outcome r = job.run(new TerminalProgress());
 		System.out.println(r.summary);
 		System.out.println("Wrote " + r.latentsFile + " (use with generate --latents), targets.tif, reconstructions.tif,"
 			+ " comparison.png and curve.csv in " + job.out);
@@ -473,7 +480,7 @@ public final class Main {
 		Args a = new Args(argv, 2);
 		String arg = a.string("arg", "");
 		a.checkAllUsed();
-		String result = io.github.stylegan4fiji.fiji.ij1.MacroRunner.run(java.nio.file.Paths.get(argv[1]), arg);
+		String result = MacroRunner.run(java.nio.file.Paths.get(argv[1]), arg);
 		if (result != null && !result.isEmpty()) System.out.println(result);
 		System.exit(0); // ImageJ may leave non-daemon threads behind
 	}
@@ -487,7 +494,7 @@ public final class Main {
 		Path out = a.has("out") ? a.path("out") : pickle.toAbsolutePath().resolveSibling(name);
 		boolean overwrite = a.flag("overwrite", false);
 		a.checkAllUsed();
-		System.out.println(io.github.stylegan4fiji.io.OfficialImport.run(pickle, out, overwrite).summary());
+		System.out.println(OfficialImport.run(pickle, out, overwrite).summary());
 	}
 
 	static void export(Args a) throws IOException {
@@ -505,7 +512,7 @@ public final class Main {
 		Path log = a.path("log");
 		Path out = a.path("out");
 		a.checkAllUsed();
-		io.github.stylegan4fiji.fiji.LossChart chart = new io.github.stylegan4fiji.fiji.LossChart("Training losses: "
+		LossChart chart = new LossChart("Training losses: "
 			+ log.toAbsolutePath().getParent().getFileName(), true);
 		for (String line : Files.readAllLines(log)) {
 			if (!line.trim().isEmpty()) chart.add(Json.GSON.fromJson(line, TrainingStatus.class));

@@ -3,6 +3,7 @@ package io.github.stylegan4fiji.cli;
 import io.github.stylegan4fiji.core.Progress;
 
 import java.util.concurrent.atomic.AtomicBoolean;
+import io.github.stylegan4fiji.core.Eta;
 
 /** The terminal side of {@link Progress}: a line per stage every 10 s (and at the end), messages as lines, Ctrl-C as cancel. */
 class TerminalProgress implements Progress {
@@ -10,7 +11,7 @@ class TerminalProgress implements Progress {
 	/** Set by the shutdown hook (Ctrl-C, SIGTERM). */
 	final AtomicBoolean stop = new AtomicBoolean();
 	private long last;
-	private final io.github.stylegan4fiji.core.Eta eta = new io.github.stylegan4fiji.core.Eta();
+	private final Eta eta = new Eta();
 
 	@Override
 	public void update(String stage, long done, long total) {

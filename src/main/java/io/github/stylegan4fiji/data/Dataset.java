@@ -4,6 +4,7 @@ import io.github.stylegan4fiji.core.DataRange;
 
 import java.util.Collections;
 import java.util.List;
+import io.github.stylegan4fiji.io.Hashes;
 
 /**
  * Training images in memory: float32 [count, channels, resolution, resolution] in the model's range
@@ -103,7 +104,7 @@ public final class Dataset {
 
 	/** SHA-256 of shape, data range and pixels: the cache key of statistics computed from these images. */
 	public String contentHash() {
-		java.security.MessageDigest md = io.github.stylegan4fiji.io.Hashes.sha256();
+		java.security.MessageDigest md = Hashes.sha256();
 		md.update((count + "x" + channels + "x" + resolution + " " + range.pixelType + " " + range.low + " " + range.high)
 			.getBytes(java.nio.charset.StandardCharsets.UTF_8));
 		java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(1 << 16);
@@ -115,7 +116,7 @@ public final class Dataset {
 			buf.asFloatBuffer().put(chunk, 0, n);
 			md.update(buf.array(), 0, n * 4);
 		}
-		return io.github.stylegan4fiji.io.Hashes.hex(md.digest());
+		return Hashes.hex(md.digest());
 	}
 
 	public int imageSize() {

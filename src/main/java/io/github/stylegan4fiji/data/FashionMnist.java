@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.zip.GZIPInputStream;
+import io.github.stylegan4fiji.core.DataRange;
 
 /**
  * Fashion-MNIST (Debian package dataset-fashion-mnist: idx files, 28×28 uint8) as an image folder
@@ -68,7 +69,7 @@ public final class FashionMnist {
 			for (int y = 0; y < 28; y++)
 				for (int x = 0; x < 28; x++)
 					pixels[i * 1024 + (y + 2) * 32 + x + 2] = (images[i][y * 28 + x] & 0xFF) / 127.5f - 1f;
-		Dataset d = new Dataset(pixels, n, 1, 32, io.github.stylegan4fiji.core.DataRange.ofType("uint8"), null);
+		Dataset d = new Dataset(pixels, n, 1, 32, DataRange.ofType("uint8"), null);
 		return new LabelledImages(d, java.util.Arrays.copyOf(labels, n), CLASSES);
 	}
 

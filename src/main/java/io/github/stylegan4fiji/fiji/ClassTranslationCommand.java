@@ -75,7 +75,7 @@ public class ClassTranslationCommand extends StyleGanCommand {
 
 	@Override
 	protected ImagePlus makeMontage(Sampler s, Images img) {
-		return ImageFiles.montage(img, steps, 1, title() + " (rows: seeds, columns: A → B)");
+		return ImageFiles.montage(img, steps, 1, title() + ", rows: seeds, columns: A → B (montage)");
 	}
 
 	@Override

@@ -4,6 +4,7 @@ import io.github.stylegan4fiji.core.Progress;
 import org.scijava.Cancelable;
 import org.scijava.app.StatusService;
 import org.scijava.log.LogService;
+import io.github.stylegan4fiji.core.Eta;
 
 /**
  * The SciJava side of {@link Progress}: the status bar shows stage and count, messages go to the
@@ -15,7 +16,7 @@ final class CommandProgress implements Progress {
 	private final StatusService status;
 	private final LogService log;
 	private long lastStatus;
-	private final io.github.stylegan4fiji.core.Eta eta = new io.github.stylegan4fiji.core.Eta();
+	private final Eta eta = new Eta();
 	private boolean toldLong;
 
 	CommandProgress(Cancelable command, StatusService status, LogService log) {

@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.CancellationException;
+import io.github.stylegan4fiji.io.AtomicFiles;
 
 /**
  * FID, KID, precision/recall, PPL and linear separability of a model (official definitions; see
@@ -129,7 +130,7 @@ public class ComputeMetricsCommand extends ContextCommand {
 			results = Metrics.format(r);
 			log.info(results);
 			if (optional(results_file) != null)
-				io.github.stylegan4fiji.io.AtomicFiles.write(results_file.toPath(), Json.GSON.toJson(r).getBytes(StandardCharsets.UTF_8));
+				AtomicFiles.write(results_file.toPath(), Json.GSON.toJson(r).getBytes(StandardCharsets.UTF_8));
 			ResultsTable rt = ResultsTable.getResultsTable();
 			if (rt != null) {
 				rt.incrementCounter();

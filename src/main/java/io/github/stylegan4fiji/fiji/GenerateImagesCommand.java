@@ -8,6 +8,7 @@ import io.github.stylegan4fiji.sampling.Truncation;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
+import io.github.stylegan4fiji.io.ProjectionFile;
 
 /** Images from seeds: z = RandomState(seed).randn, truncation ψ with a layer cutoff, noise mode. */
 @Plugin(type = Command.class, menuPath = "Plugins>StyleGAN>Generate Images", label = "Generate Images")
@@ -41,7 +42,7 @@ public class GenerateImagesCommand extends StyleGanCommand {
 
 	@Override
 	protected Images render(Sampler s) throws java.io.IOException {
-		if (fromLatents()) return s.render(io.github.stylegan4fiji.io.ProjectionFile.load(latents_file.toPath()), new Truncation(psi, cutoff));
+		if (fromLatents()) return s.render(ProjectionFile.load(latents_file.toPath()), new Truncation(psi, cutoff));
 		long[] list = SeedList.parse(seeds);
 		return s.generate(list, new Truncation(psi, cutoff), NoiseSpec.parseMode(noise));
 	}

@@ -8,6 +8,7 @@ import io.github.stylegan4fiji.sampling.Truncation;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
+import io.github.stylegan4fiji.io.ProjectionFile;
 
 /** Frames from one seed to another: spherical in Z or linear in W; noise fixed across frames. */
 @Plugin(type = Command.class, menuPath = "Plugins>StyleGAN>Interpolation", label = "Interpolation")
@@ -46,7 +47,7 @@ public class InterpolationCommand extends StyleGanCommand {
 	@Override
 	protected Images render(Sampler s) throws java.io.IOException {
 		if (latents_file != null && !latents_file.getPath().isEmpty())
-			return s.interpolate(io.github.stylegan4fiji.io.ProjectionFile.load(latents_file.toPath()), (int) seed_a, (int) seed_b, frames,
+			return s.interpolate(ProjectionFile.load(latents_file.toPath()), (int) seed_a, (int) seed_b, frames,
 				new Truncation(psi, 0));
 		int[] k = s.classesOf(new long[] {seed_a, seed_b});
 		int kb = chosenClass(s, class_b);

@@ -23,6 +23,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CancellationException;
+import io.github.stylegan4fiji.data.ImageFolder;
 
 /**
  * Finds the latents (w, noise) that reproduce real images — the current image or every image of a
@@ -113,7 +114,7 @@ public class ProjectImageCommand extends ContextCommand {
 				? defaultFeatureNetwork() : feature_network.toPath();
 			job.device = Devices.parse(device);
 			job.className = class_name;
-			job.imageOptions.fit = io.github.stylegan4fiji.data.ImageFolder.Fit.valueOf(fit.toUpperCase(java.util.Locale.ROOT));
+			job.imageOptions.fit = ImageFolder.Fit.valueOf(fit.toUpperCase(java.util.Locale.ROOT));
 			Projector.Options o = job.options;
 			o.steps = steps;
 			o.distance = Projector.Distance.parse(distance);

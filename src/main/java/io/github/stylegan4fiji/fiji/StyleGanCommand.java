@@ -100,7 +100,7 @@ public abstract class StyleGanCommand extends ContextCommand {
 	 * The reproducibility record: the macro call that makes these images again (every parameter of
 	 * this command), the model's identity and training progress, and the engine that ran.
 	 */
-	String record(io.github.stylegan4fiji.core.StyleGanModel m, Sampler s) {
+	String record(StyleGanModel m, Sampler s) {
 		StringBuilder call = new StringBuilder();
 		for (Class<?> c = getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
 			for (java.lang.reflect.Field f : c.getDeclaredFields()) {

@@ -14,6 +14,9 @@ import org.scijava.plugin.Plugin;
 
 import java.util.ArrayList;
 import java.util.List;
+import io.github.stylegan4fiji.io.ProjectionFile;
+import io.github.stylegan4fiji.sampling.Latents;
+import io.github.stylegan4fiji.sampling.ProjectedLatents;
 
 /**
  * The paper's Figure 3: every row seed (source A) combined with every column seed (source B), the
@@ -63,7 +66,7 @@ public class StyleMixingCommand extends StyleGanCommand {
 		NoiseSpec n = NoiseSpec.parseMode(noise);
 		Truncation t = new Truncation(psi, 0);
 		if (rowsProjected())
-			return s.styleMix(io.github.stylegan4fiji.io.ProjectionFile.load(row_latents.toPath()), cols, columnClasses(s, cols), range, t);
+			return s.styleMix(ProjectionFile.load(row_latents.toPath()), cols, columnClasses(s, cols), range, t);
 		return s.styleMix(rows, s.classesOf(rows), cols, columnClasses(s, cols), range, t, n);
 	}
 
@@ -98,7 +101,7 @@ public class StyleMixingCommand extends StyleGanCommand {
 		Images a;
 		if (rowsProjected()) {
 			try {
-				io.github.stylegan4fiji.sampling.ProjectedLatents p = io.github.stylegan4fiji.io.ProjectionFile.load(row_latents.toPath());
+				ProjectedLatents p = ProjectionFile.load(row_latents.toPath());
 				a = s.render(p, t);
 				rows = new long[p.n];
 			} catch (java.io.IOException e) {
@@ -109,7 +112,7 @@ public class StyleMixingCommand extends StyleGanCommand {
 		}
 		int[] colK = columnClasses(s, cols);
 		Images b = colK == null ? s.generate(cols, t, n)
-			: s.render(s.broadcast(s.mapZ(io.github.stylegan4fiji.sampling.Latents.zBatch(cols, s.model().config.latentSize), cols.length, colK)),
+			: s.render(s.broadcast(s.mapZ(Latents.zBatch(cols, s.model().config.latentSize), cols.length, colK)),
 				cols.length, s.broadcastClasses(colK), t, n);
 		int per = grid.channels * grid.height * grid.width;
 		List<Images> cells = new ArrayList<>();

@@ -8,6 +8,7 @@ import io.github.stylegan4fiji.sampling.Truncation;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
+import io.github.stylegan4fiji.io.ImageFiles;
 
 /** The paper's Figure 8: each seed at several ψ (row-major: seed by seed, ψ by ψ). */
 @Plugin(type = Command.class, menuPath = "Plugins>StyleGAN>Truncation Sweep", label = "Truncation Sweep")
@@ -53,7 +54,7 @@ public class TruncationSweepCommand extends StyleGanCommand {
 	/** The paper's Figure 8 layout: one row per seed, one column per ψ. */
 	@Override
 	protected ij.ImagePlus makeMontage(Sampler s, Images img) {
-		return io.github.stylegan4fiji.io.ImageFiles.montage(img, parsePsis(psis).length, 1, title() + " (rows: seeds, columns: psi " + psis + ")");
+		return ImageFiles.montage(img, parsePsis(psis).length, 1, title() + ", rows: seeds, columns: psi " + psis + " (montage)");
 	}
 
 	@Override

@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
+import io.github.stylegan4fiji.core.HostArrays;
 
 /**
  * One model = one zip file: {@code stylegan.json} (format, architecture, data range, training
@@ -212,7 +213,7 @@ public final class ModelFile {
 		checkTensors(tensors, specs, where);
 		Params p = new Params(manager);
 		for (ParamSpec s : specs)
-			p.put(s.name, io.github.stylegan4fiji.core.HostArrays.upload(manager, tensors.get(s.name).data, new Shape(s.shape)), s.trainable);
+			p.put(s.name, HostArrays.upload(manager, tensors.get(s.name).data, new Shape(s.shape)), s.trainable);
 		return p;
 	}
 

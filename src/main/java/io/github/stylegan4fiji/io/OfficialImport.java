@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import io.github.stylegan4fiji.core.ParamSpec;
 
 /**
  * Converts an official StyleGAN network pickle (NVlabs/stylegan: {@code G_style} with its
@@ -90,7 +91,7 @@ public final class OfficialImport {
 		if (km.find()) progress.kimg = Integer.parseInt(km.group(1));
 
 		// convert and check everything before the first byte is written
-		List<io.github.stylegan4fiji.core.ParamSpec> gSpecs = NetworkFamily.generator(config).parameters();
+		List<ParamSpec> gSpecs = NetworkFamily.generator(config).parameters();
 		Map<String, Map<String, SafeTensors.Tensor>> checked = new LinkedHashMap<>();
 		List<String> written = new ArrayList<>();
 		if (roles.g != null) written.add("G");

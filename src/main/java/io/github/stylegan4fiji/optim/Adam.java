@@ -11,6 +11,7 @@ import io.github.stylegan4fiji.io.SafeTensors;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import io.github.stylegan4fiji.core.HostArrays;
 
 /**
  * Adam as in TensorFlow (the official code's optimiser): m ← β1·m + (1−β1)·g, v ← β2·v + (1−β2)·g²,
@@ -84,7 +85,7 @@ public final class Adam implements AutoCloseable {
 	public void load(Map<String, SafeTensors.Tensor> state, long steps) {
 		reset();
 		state.forEach((k, tensor) -> {
-			NDArray a = persistent(io.github.stylegan4fiji.core.HostArrays.upload(manager, tensor.data, new Shape(tensor.shape)));
+			NDArray a = persistent(HostArrays.upload(manager, tensor.data, new Shape(tensor.shape)));
 			String name = k.substring(0, k.length() - 2);
 			(k.endsWith("/m") ? m : v).put(name, a);
 		});

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import io.github.stylegan4fiji.core.SynthesisNetwork;
 
 /**
  * Projection of real images into a generator's latent space, as the StyleGAN2 projector (Karras et
@@ -161,7 +162,7 @@ public final class Projector {
 					init = HostArrays.upload(vars.manager(), v, new Shape(n, 1, res, res));
 					optimised.add(noiseName(l));
 				} else {
-					init = g.get(io.github.stylegan4fiji.core.SynthesisNetwork.noiseName(l)).repeat(0, n);
+					init = g.get(SynthesisNetwork.noiseName(l)).repeat(0, n);
 				}
 				vars.put(noiseName(l), init, o.optimizeNoise);
 			}

@@ -47,6 +47,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import io.github.stylegan4fiji.core.Devices;
 
 /**
  * The StyleGAN training loop (official {@code training_loop.py} recipe): non-saturating logistic
@@ -342,7 +343,7 @@ public final class Trainer implements AutoCloseable {
 	 */
 	public TrainingStatus run(TrainingListener listener) throws IOException {
 		listener.log("Training " + model.config.resolution + "² × " + model.config.channels + " channel(s) on "
-			+ data.summary() + " with " + io.github.stylegan4fiji.core.Devices.describe(model.device()));
+			+ data.summary() + " with " + Devices.describe(model.device()));
 		EngineCheck.ensureCorrect(EngineCheck.shapesOf(model.config, opts.minibatchBase, true), model.device(), listener::log);
 		TrainingStatus status = status(Double.NaN, Double.NaN);
 		long logEvery = 0;
