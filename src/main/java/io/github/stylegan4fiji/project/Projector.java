@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import io.github.stylegan4fiji.core.Autograd;
+import io.github.stylegan4fiji.core.Choices;
 import io.github.stylegan4fiji.core.GeneratorNetwork;
 import io.github.stylegan4fiji.core.HostArrays;
 import io.github.stylegan4fiji.core.LayerObserver;
@@ -51,8 +52,7 @@ public final class Projector {
 		}
 
 		public static Distance parse(String key) {
-			for (Distance d : values()) if (d.key.equalsIgnoreCase(key.trim())) return d;
-			throw new IllegalArgumentException("distance must be perceptual or pixel, got '" + key + "'");
+			return Choices.parse(Distance.class, key, d -> d.key, "distance");
 		}
 
 		@Override

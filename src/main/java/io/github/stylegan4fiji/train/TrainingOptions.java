@@ -1,5 +1,6 @@
 package io.github.stylegan4fiji.train;
 
+import io.github.stylegan4fiji.core.Choices;
 import io.github.stylegan4fiji.core.Json;
 
 import java.util.LinkedHashMap;
@@ -38,8 +39,7 @@ public final class TrainingOptions {
 		}
 
 		public static Loss parse(String key) {
-			for (Loss l : values()) if (l.key.equalsIgnoreCase(key.trim())) return l;
-			throw new IllegalArgumentException("loss must be logistic or wgan-gp, not " + key);
+			return Choices.parse(Loss.class, key, l -> l.key, "loss");
 		}
 
 		@Override
@@ -62,9 +62,9 @@ public final class TrainingOptions {
 		 * As the official code: reals in the data's order (classes as frequent as in the data); fakes for
 		 * D take the reals' labels, fakes for G the labels of randomly drawn training images.
 		 */
-		NATURAL("natural"),
+		@com.google.gson.annotations.SerializedName(value = "natural", alternate = "NATURAL") NATURAL("natural"),
 		/** Every class equally often: reals drawn class first, then an image of it; fakes' classes uniform. */
-		BALANCED("balanced");
+		@com.google.gson.annotations.SerializedName(value = "balanced", alternate = "BALANCED") BALANCED("balanced");
 
 		public final String key;
 
@@ -73,8 +73,7 @@ public final class TrainingOptions {
 		}
 
 		public static ClassSampling parse(String key) {
-			for (ClassSampling c : values()) if (c.key.equalsIgnoreCase(key.trim())) return c;
-			throw new IllegalArgumentException("class sampling must be natural or balanced, got '" + key + "'");
+			return Choices.parse(ClassSampling.class, key, c -> c.key, "class sampling");
 		}
 
 		@Override
