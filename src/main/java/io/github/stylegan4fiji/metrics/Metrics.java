@@ -115,6 +115,7 @@ public final class Metrics {
 		}
 		for (String m : o.metrics) {
 			if (!m.startsWith("ppl_")) continue;
+			if (needsClass(sampler, r, m)) continue;
 			progress.checkCancelled();
 			PerceptualPathLength.Options p = new PerceptualPathLength.Options();
 			p.space = m.charAt(4) == 'z' ? PerceptualPathLength.Space.Z : PerceptualPathLength.Space.W;
@@ -127,7 +128,7 @@ public final class Metrics {
 			r.details.put("ppl_pairs", o.pplSamples);
 			r.details.put("ppl_crop", o.pplCrop);
 		}
-		if (o.metrics.contains("ls")) {
+		if (o.metrics.contains("ls") && !needsClass(sampler, r, "ls")) {
 			LinearSeparability.Options l = new LinearSeparability.Options();
 			l.samples = o.lsSamples;
 			l.seed = o.seed;
@@ -146,6 +147,16 @@ public final class Metrics {
 		}
 		if (sampler.classLabel() >= 0) r.details.put("class", model.config.className(sampler.classLabel()));
 		return r;
+	}
+
+	/**
+	 * PPL and LS walk or classify latents of one class: a conditional model without a chosen class
+	 * skips them (said in the details), so that e.g. metrics during conditional training go on.
+	 */
+	private static boolean needsClass(Sampler sampler, Result r, String metric) {
+		if (!sampler.model().config.isConditional() || sampler.classLabel() >= 0) return false;
+		r.details.put(metric, "skipped: a conditional model needs a class for " + metric);
+		return true;
 	}
 
 	/**

@@ -172,6 +172,26 @@ class ConditionalTest {
 		}
 	}
 
+	@Test
+	void pplAndLsOfAConditionalModelNeedAClassAndAreSkippedWithoutOne() throws IOException {
+		try (StyleGanModel m = StyleGanModel.create(conditionalArch(), DataRange.ofType("uint8"), 5, Device.cpu());
+				Sampler s = new Sampler(m, Device.cpu());
+				FeatureNetwork net = io.github.stylegan4fiji.metrics.FeatureNetworks.load(Path.of("models/fashion-mnist-classifier.zip"), Device.cpu())) {
+			io.github.stylegan4fiji.metrics.Metrics.Options o = new io.github.stylegan4fiji.metrics.Metrics.Options();
+			o.metrics = Arrays.asList("ppl_wend", "ls");
+			o.pplSamples = 8;
+			o.lsSamples = 16;
+			o.batchSize = 8;
+			io.github.stylegan4fiji.metrics.Metrics.Result r = io.github.stylegan4fiji.metrics.Metrics.compute(s, net, null, o, Progress.NONE);
+			assertTrue(r.values.isEmpty(), r.values.toString());
+			assertTrue(String.valueOf(r.details.get("ppl_wend")).startsWith("skipped"), r.details.toString());
+			o.metrics = Arrays.asList("ppl_wend");
+			r = io.github.stylegan4fiji.metrics.Metrics.compute(s.classLabel(1), net, null, o, Progress.NONE);
+			assertTrue(Double.isFinite(r.values.get("ppl_wend")), r.values.toString());
+			assertEquals("bottom", r.details.get("class"));
+		}
+	}
+
 	private static void assertClose(Images expected, Images actual, String what) {
 		assertEquals(expected.data.length, actual.data.length);
 		for (int i = 0; i < expected.data.length; i++) assertEquals(expected.data[i], actual.data[i], 1e-4f, what + " at " + i);
