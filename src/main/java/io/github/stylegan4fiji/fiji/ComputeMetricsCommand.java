@@ -39,8 +39,8 @@ public class ComputeMetricsCommand extends ContextCommand {
 		+ " cls = classifier check of a conditional model (images of each class classified by the feature network)")
 	private String metrics = "fid";
 
-	@Parameter(label = "Feature network", style = "open",
-		description = "Built-in classifier file (e.g. models/fashion-mnist-classifier.zip, or one trained on your labelled folders)")
+	@Parameter(label = "Feature network", style = "open", required = false,
+		description = "Built-in classifier file (e.g. one trained on your labelled folders); empty: models/fashion-mnist-classifier.zip")
 	private File feature_network;
 
 	@Parameter(label = "Real images folder", style = "directory", required = false,
@@ -108,7 +108,7 @@ public class ComputeMetricsCommand extends ContextCommand {
 		try {
 			MetricJob job = new MetricJob();
 			job.model = optional(model);
-			job.featureNetwork = optional(feature_network);
+			job.featureNetwork = DefaultFiles.featureNetwork(feature_network);
 			job.data = optional(real_images);
 			job.recursive = include_subfolders;
 			job.realStats = optional(real_statistics);

@@ -110,8 +110,7 @@ public class ProjectImageCommand extends ContextCommand {
 				ImageFiles.saveTiff(current, temp.resolve(name + ".tif")); // read back like any folder: same fit and intensity mapping
 				job.images = temp;
 			}
-			job.featureNetwork = feature_network == null || feature_network.getPath().isEmpty()
-				? defaultFeatureNetwork() : feature_network.toPath();
+			job.featureNetwork = perceptualDistance() ? DefaultFiles.featureNetwork(feature_network) : null;
 			job.device = Devices.parse(device);
 			job.className = class_name;
 			job.imageOptions.fit = ImageFolder.Fit.valueOf(fit.toUpperCase(java.util.Locale.ROOT));
@@ -150,10 +149,8 @@ public class ProjectImageCommand extends ContextCommand {
 		}
 	}
 
-	/** models/fashion-mnist-classifier.zip under the project root or ImageJ's folder. */
-	static Path defaultFeatureNetwork() {
-		String root = System.getProperty("stylegan.root", System.getProperty("ij.dir", "."));
-		return java.nio.file.Paths.get(root, "models", "fashion-mnist-classifier.zip");
+	private boolean perceptualDistance() {
+		return Projector.Distance.parse(distance) == Projector.Distance.PERCEPTUAL;
 	}
 
 	private static void deleteQuietly(Path dir) {

@@ -125,7 +125,7 @@ public class TrainCommand extends ContextCommand {
 	private double metrics_kimg = 0;
 
 	@Parameter(label = "Feature network for FID", required = false, style = "open",
-		description = "Built-in classifier file, e.g. models/fashion-mnist-classifier.zip")
+		description = "Built-in classifier file; empty: models/fashion-mnist-classifier.zip")
 	private File metrics_network;
 
 	@Parameter(type = ItemIO.OUTPUT, label = "Model file")
@@ -163,7 +163,7 @@ public class TrainCommand extends ContextCommand {
 			o.seed = seed;
 			o.snapshotKimg = snapshot_kimg;
 			o.metricsKimg = metrics_kimg;
-			o.metricsFeatureNetwork = metrics_network == null || metrics_network.getPath().isEmpty() ? null : metrics_network.getPath();
+			o.metricsFeatureNetwork = metrics_kimg > 0 ? DefaultFiles.featureNetwork(metrics_network).toString() : null;
 			o.classSampling = TrainingOptions.ClassSampling.parse(class_sampling);
 			job.options = o;
 			job.classesFromSubfolders = class_labels.equals("from subfolders");

@@ -319,6 +319,11 @@ class CommandsTest {
 		assertFalse(ok.isCanceled(), ok.getCancelReason());
 		String results = (String) ok.getOutput("results");
 		for (String key : new String[] {"ppl_wend", "ppl_zfull", "ls_z", "ls_w"}) assertTrue(results.contains(key + " = "), results);
+		// no feature network given: the built-in one is found (here in the project folder)
+		CommandModule builtIn = run(ComputeMetricsCommand.class, "model", oneChannel.toFile(), "metrics", "ppl_wend", "ppl_pairs", 4,
+			"batch_size", 8, "device", "cpu");
+		assertFalse(builtIn.isCanceled(), builtIn.getCancelReason());
+		assertTrue(((String) builtIn.getOutput("results")).contains("ppl_wend = "));
 	}
 
 	@Test
