@@ -1,12 +1,9 @@
 package io.github.stylegan4fiji.fiji;
 
-import ai.djl.Device;
 import ij.ImagePlus;
 import ij.WindowManager;
 import io.github.stylegan4fiji.core.Devices;
-import io.github.stylegan4fiji.core.StyleGanModel;
 import io.github.stylegan4fiji.io.ImageFiles;
-import io.github.stylegan4fiji.io.ModelFile;
 import io.github.stylegan4fiji.project.ProjectionJob;
 import io.github.stylegan4fiji.project.Projector;
 import net.imglib2.img.Img;
@@ -123,11 +120,8 @@ public class ProjectImageCommand extends ContextCommand {
 			ProjectionJob.Outcome r = job.run(new CommandProgress(this, status, log));
 			log.info(r.summary);
 			projection_file = r.latentsFile.toString();
-			Device dev = Devices.parse(device);
-			try (StyleGanModel m = ModelFile.load(model.toPath(), dev)) { // the data range, to map back to the data's intensities
-				reconstructions = ImageConversion.toImagePlus(r.reconstructions, m.dataRange, ImageConversion.DATA, "Reconstructions");
-				reconstruction_img = ImageConversion.toImg(r.reconstructions, m.dataRange, ImageConversion.DATA);
-			}
+			reconstructions = ImageConversion.toImagePlus(r.reconstructions, r.dataRange, ImageConversion.DATA, "Reconstructions");
+			reconstruction_img = ImageConversion.toImg(r.reconstructions, r.dataRange, ImageConversion.DATA);
 			String[] names = r.result.latents.names;
 			int channels = reconstructions.getStackSize() / r.reconstructions.n;
 			for (int i = 0; i < r.reconstructions.n; i++)

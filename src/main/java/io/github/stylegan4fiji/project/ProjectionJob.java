@@ -1,6 +1,7 @@
 package io.github.stylegan4fiji.project;
 
 import ai.djl.Device;
+import io.github.stylegan4fiji.core.DataRange;
 import io.github.stylegan4fiji.core.EngineCheck;
 import io.github.stylegan4fiji.core.Progress;
 import io.github.stylegan4fiji.core.StyleGanModel;
@@ -54,6 +55,8 @@ public final class ProjectionJob {
 		public double[] psnr;
 		public Path latentsFile;
 		public String summary;
+		/** The model's intensity mapping, to show the images in the data's range. */
+		public DataRange dataRange;
 	}
 
 	public Outcome run(Progress progress) throws IOException {
@@ -81,6 +84,7 @@ public final class ProjectionJob {
 				progress.log(String.format(Locale.ROOT, "Projecting %d image(s) into %s: %d steps, %s distance, %s", d.count,
 					model.getFileName(), options.steps, options.distance, options.perLayer ? "W+" : "one w per image"));
 				Outcome o = new Outcome();
+				o.dataRange = m.dataRange;
 				o.result = Projector.project(m, net, targets, d.count, names, options, progress);
 				o.targets = new Images(d.count, d.channels, d.resolution, d.resolution, targets);
 				o.reconstructions = new Images(d.count, d.channels, d.resolution, d.resolution, o.result.images);
