@@ -259,7 +259,7 @@ class FaultInjectionTest {
 		}
 		for (int k = 0; k < 2; k++) indexedPng(folder.resolve("p" + k + ".png"), k == 0 ? 10 : 200, grey, grey, grey);
 		ImageFolder.Options o = new ImageFolder.Options();
-		o.normalization = "type";
+		o.normalization = DataRange.Normalization.TYPE;
 		Dataset d = ImageFolder.load(folder, 8, o, s -> { });
 		assertEquals(1, d.channels);
 		float[] page = new float[64];
@@ -328,7 +328,7 @@ class FaultInjectionTest {
 	private static Dataset data(int res) {
 		float[] px = new float[16 * res * res];
 		for (int i = 0; i < px.length; i++) px[i] = (float) Math.sin(i * 0.37);
-		return new Dataset(px, 16, 1, res, DataRange.ofType("uint8"), null);
+		return new Dataset(px, 16, 1, res, DataRange.ofType(DataRange.PixelType.UINT8), null);
 	}
 
 	private static Process child(String mode, String arg) throws IOException {

@@ -18,7 +18,7 @@ public final class TestModels {
 	}
 
 	public static StyleGanModel tiny(StyleGanConfig config) {
-		StyleGanModel m = StyleGanModel.create(config, DataRange.ofType("uint8"), 1234, Device.cpu());
+		StyleGanModel m = StyleGanModel.create(config, DataRange.ofType(DataRange.PixelType.UINT8), 1234, Device.cpu());
 		perturb(m.g(), 99);
 		perturb(m.gEma(), 99);
 		return m;

@@ -60,7 +60,7 @@ public final class GenerationBenchmark {
 	}
 
 	static void run(String name, StyleGanConfig c, int batch, Device device, int repeats) {
-		try (StyleGanModel model = StyleGanModel.create(c, DataRange.ofType("uint8"), 1, device);
+		try (StyleGanModel model = StyleGanModel.create(c, DataRange.ofType(DataRange.PixelType.UINT8), 1, device);
 				Sampler sampler = new Sampler(model, device).batchSize(batch)) {
 			Truncation t = new Truncation(0.7, 0);
 			long[] seeds = new long[batch];

@@ -30,7 +30,7 @@ public final class TrainingBenchmark {
 		float[] px = new float[n * channels * res * res];
 		NumpyRandom r = new NumpyRandom(7);
 		for (int i = 0; i < px.length; i++) px[i] = (float) Math.max(-1, Math.min(1, r.gauss() * 0.5));
-		return new Dataset(px, n, channels, res, DataRange.ofType("uint8"), null);
+		return new Dataset(px, n, channels, res, DataRange.ofType(DataRange.PixelType.UINT8), null);
 	}
 
 	static TrainingOptions fixedResolution(int batch) {

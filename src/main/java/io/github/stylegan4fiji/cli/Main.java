@@ -2,6 +2,7 @@ package io.github.stylegan4fiji.cli;
 
 import ai.djl.Device;
 import ij.ImagePlus;
+import io.github.stylegan4fiji.core.DataRange;
 import io.github.stylegan4fiji.core.Devices;
 import io.github.stylegan4fiji.core.EngineDoctor;
 import io.github.stylegan4fiji.core.Json;
@@ -151,7 +152,7 @@ public final class Main {
 		io.recursive = a.flag("recursive", false);
 		io.skipBad = a.flag("skip-bad", false);
 		io.fit = ImageFolder.Fit.valueOf(a.string("fit", "crop").toUpperCase(Locale.ROOT));
-		io.normalization = a.string("normalization", "auto");
+		io.normalization = DataRange.Normalization.parse(a.string("normalization", "auto"));
 		io.limit = a.integer("limit", 0);
 		if (a.flag("stream", false)) io.streamCache = job.out.resolve("dataset-cache.f32");
 		String classes = a.string("classes", "none");
@@ -316,7 +317,7 @@ public final class Main {
 		Path out = a.path("out");
 		ImageFolder.Options io = new ImageFolder.Options();
 		io.recursive = a.flag("recursive", false);
-		io.normalization = a.string("normalization", "auto");
+		io.normalization = DataRange.Normalization.parse(a.string("normalization", "auto"));
 		io.limit = a.integer("limit", 0);
 		int resolution = a.integer("resolution", 32), keep = a.integer("keep", 50_000);
 		Path netFile = java.nio.file.Paths.get(a.string("feature-network", defaultFeatureNetwork().toString()));

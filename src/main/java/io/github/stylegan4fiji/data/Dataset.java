@@ -78,7 +78,7 @@ public final class Dataset {
 			if (d.channels != first.channels || d.resolution != first.resolution)
 				throw new IllegalArgumentException("cannot combine " + d.channels + "-channel " + d.resolution + "² images with "
 					+ first.channels + "-channel " + first.resolution + "² ones");
-			if (!d.range.pixelType.equals(first.range.pixelType))
+			if (d.range.pixelType != first.range.pixelType)
 				throw new IllegalArgumentException("cannot combine " + d.range.pixelType + " with " + first.range.pixelType + " images");
 			total += d.count;
 		}

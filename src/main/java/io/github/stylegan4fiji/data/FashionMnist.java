@@ -69,7 +69,7 @@ public final class FashionMnist {
 			for (int y = 0; y < 28; y++)
 				for (int x = 0; x < 28; x++)
 					pixels[i * 1024 + (y + 2) * 32 + x + 2] = (images[i][y * 28 + x] & 0xFF) / 127.5f - 1f;
-		Dataset d = new Dataset(pixels, n, 1, 32, DataRange.ofType("uint8"), null);
+		Dataset d = new Dataset(pixels, n, 1, 32, DataRange.ofType(DataRange.PixelType.UINT8), null);
 		return new LabelledImages(d, java.util.Arrays.copyOf(labels, n), CLASSES);
 	}
 

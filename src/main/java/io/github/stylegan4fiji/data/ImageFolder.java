@@ -7,6 +7,8 @@ import ij.process.ColorProcessor;
 import ij.process.FloatProcessor;
 import ij.process.ImageProcessor;
 import io.github.stylegan4fiji.core.DataRange;
+import io.github.stylegan4fiji.core.DataRange.Normalization;
+import io.github.stylegan4fiji.core.DataRange.PixelType;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,7 +36,7 @@ public final class ImageFolder {
 		public boolean recursive = false;
 		public Fit fit = Fit.CROP;
 		/** auto (type range for 8-bit/RGB, percentiles otherwise), type, percentile, minmax. */
-		public String normalization = "auto";
+		public Normalization normalization = Normalization.AUTO;
 		public double lowPercentile = 0.1, highPercentile = 99.9;
 		/**
 		 * A fixed mapping (e.g. a trained model's, so that real images for metrics are scaled the way
@@ -99,7 +101,7 @@ public final class ImageFolder {
 		RangeSampler rangeSampler = new RangeSampler(2_000_000);
 		PageSink sink = o.streamCache == null ? new MemorySink() : new FileSink(o.streamCache);
 		int channels = -1;
-		String pixelType = null;
+		PixelType pixelType = null;
 		String firstFile = null;
 		try {
 			for (Path f : files) {
@@ -118,7 +120,7 @@ public final class ImageFolder {
 				if (Math.min(imp.getWidth(), imp.getHeight()) * 4 < resolution)
 					small.add(f.getFileName() + " (" + imp.getWidth() + "×" + imp.getHeight() + ")");
 				int c = imp.getBitDepth() == 24 ? 3 : imp.getNChannels();
-				String type = pixelType(imp.getBitDepth());
+				PixelType type = PixelType.ofBitDepth(imp.getBitDepth());
 				if (channels < 0) {
 					channels = c;
 					pixelType = type;
@@ -126,7 +128,7 @@ public final class ImageFolder {
 				} else if (c != channels) {
 					problems.add(f.getFileName() + ": " + c + " channel(s), but " + firstFile + " has " + channels);
 					continue;
-				} else if (!type.equals(pixelType)) {
+				} else if (type != pixelType) {
 					problems.add(f.getFileName() + ": " + type + " pixels, but " + firstFile + " has " + pixelType);
 					continue;
 				}
@@ -376,14 +378,6 @@ public final class ImageFolder {
 		}
 	}
 
-	static String pixelType(int bitDepth) {
-		switch (bitDepth) {
-			case 16: return "uint16";
-			case 32: return "float32";
-			default: return "uint8"; // 8-bit and RGB
-		}
-	}
-
 	/** One page of an image as [channels, res, res] raw intensities, fitted to the resolution. */
 	static float[] fitPage(ImagePlus imp, int page, int channels, int res, Fit fit) {
 		float[] out = new float[channels * res * res];
@@ -423,26 +417,26 @@ public final class ImageFolder {
 		return ip;
 	}
 
-	static DataRange chooseRange(RangeSampler images, String pixelType, Options o) {
+	static DataRange chooseRange(RangeSampler images, PixelType pixelType, Options o) {
 		if (o.fixedRange != null) {
-			if (!o.fixedRange.pixelType.equals(pixelType))
+			if (o.fixedRange.pixelType != pixelType)
 				throw new IllegalArgumentException("the images are " + pixelType + " but the model was trained on "
 					+ o.fixedRange.pixelType + " data");
 			DataRange r = new DataRange();
 			r.copyFrom(o.fixedRange);
 			return r;
 		}
-		String mode = o.normalization;
-		if ("auto".equals(mode)) mode = "uint8".equals(pixelType) ? "type" : "percentile";
+		Normalization mode = o.normalization;
+		if (mode == Normalization.AUTO) mode = pixelType == PixelType.UINT8 ? Normalization.TYPE : Normalization.PERCENTILE;
 		DataRange r = DataRange.ofType(pixelType);
 		r.normalization = mode;
 		switch (mode) {
-			case "type":
-				if ("float32".equals(pixelType)) return minMax(images, r);
+			case TYPE:
+				if (pixelType == PixelType.FLOAT32) return minMax(images, r);
 				return r;
-			case "minmax":
+			case MINMAX:
 				return minMax(images, r);
-			case "percentile": {
+			case PERCENTILE: {
 				float[] sample = images.sorted();
 				r.lowPercentile = o.lowPercentile;
 				r.highPercentile = o.highPercentile;
@@ -452,7 +446,7 @@ public final class ImageFolder {
 				return r;
 			}
 			default:
-				throw new IllegalArgumentException("normalization '" + o.normalization + "' is not auto, type, percentile or minmax");
+				throw new AssertionError(mode);
 		}
 	}
 

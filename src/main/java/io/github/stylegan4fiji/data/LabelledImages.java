@@ -1,5 +1,6 @@
 package io.github.stylegan4fiji.data;
 
+import io.github.stylegan4fiji.core.DataRange;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,9 +43,9 @@ public final class LabelledImages {
 		if (classes.size() < 2)
 			throw new IOException(folder + " needs one subfolder per class (at least 2), found " + classes.size());
 		ImageFolder.Options o = options;
-		if ("auto".equals(o.normalization) || "percentile".equals(o.normalization) || "minmax".equals(o.normalization)) {
+		if (o.normalization.perDataSet()) {
 			o = options.copy();
-			o.normalization = "type"; // per-class ranges would differ and leak the label into the intensities
+			o.normalization = DataRange.Normalization.TYPE; // per-class ranges would differ and leak the label into the intensities
 		}
 		List<Dataset> parts = new ArrayList<>();
 		List<String> names = new ArrayList<>();
@@ -85,9 +86,9 @@ public final class LabelledImages {
 		}
 		if (byFile.isEmpty()) throw new IOException(csv + " holds no file,label lines");
 		ImageFolder.Options o = options;
-		if ("auto".equals(o.normalization) || "percentile".equals(o.normalization) || "minmax".equals(o.normalization)) {
+		if (o.normalization.perDataSet()) {
 			o = options.copy();
-			o.normalization = "type"; // as loadFolder: one fixed mapping, so intensities mean the same in every class
+			o.normalization = DataRange.Normalization.TYPE; // as loadFolder: one fixed mapping, so intensities mean the same in every class
 		}
 		Dataset images = ImageFolder.load(folder, resolution, o, log);
 		List<String> names = byFile.values().stream().distinct().sorted().collect(Collectors.toList());

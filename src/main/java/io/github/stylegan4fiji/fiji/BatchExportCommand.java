@@ -109,6 +109,7 @@ public class BatchExportCommand extends ContextCommand {
 
 	private void export(long[] all, Truncation t, Path dir) throws IOException {
 		CommandProgress progress = new CommandProgress(this, status, log); // cancel includes Esc
+		ImageConversion.Values values = ImageConversion.Values.parse(output_type);
 		{
 			List<Long> todo = new ArrayList<>();
 			for (long s : all) {
@@ -129,7 +130,7 @@ public class BatchExportCommand extends ContextCommand {
 					Images img = s.generate(batch, t, spec);
 					for (int i = 0; i < b; i++) {
 						String name = fileName(batch[i], class_name, psi, cutoff, noise);
-						ImagePlus imp = ImageConversion.toImagePlus(img.slice(i, 1), m.dataRange, output_type, name);
+						ImagePlus imp = ImageConversion.toImagePlus(img.slice(i, 1), m.dataRange, values, name);
 						int[] k = s.classesOf(new long[] {batch[i]});
 						imp.setProperty("Info", String.format(Locale.ROOT,
 							"stylegan_model=%s%nseed=%d%n%spsi=%s%ncutoff=%d%nnoise=%s%nkimg=%.1f%noutput=%s%n",

@@ -58,7 +58,7 @@ public class ClassTranslationCommand extends StyleGanCommand {
 		Images frames = s.translate(list, s.classLabel(), s.model().config.classIndex(to_class), steps, centroid_shift,
 			new Truncation(psi, cutoff));
 		Images diff = ClassTranslation.endDifference(frames, list.length, steps);
-		difference = ImageConversion.toImagePlus(diff, s.model().dataRange, ImageConversion.FLOAT, title() + " difference");
+		difference = ImageConversion.toImagePlus(diff, s.model().dataRange, ImageConversion.Values.MODEL_FLOAT, title() + " difference");
 		return frames;
 	}
 

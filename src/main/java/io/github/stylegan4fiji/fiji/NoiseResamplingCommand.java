@@ -47,7 +47,7 @@ public class NoiseResamplingCommand extends StyleGanCommand {
 	protected Images render(Sampler s) {
 		Images img = s.noiseResample(seed, draws, LayerRange.parse(layers, s.model().config.numLayers()),
 			"no noise".equals(other_layers), new Truncation(psi, 0));
-		std_map = ImageConversion.toImagePlus(img.stdMap(), s.model().dataRange, ImageConversion.FLOAT, "StyleGAN noise std (model units)");
+		std_map = ImageConversion.toImagePlus(img.stdMap(), s.model().dataRange, ImageConversion.Values.MODEL_FLOAT, "StyleGAN noise std (model units)");
 		std_map.resetDisplayRange();
 		return img;
 	}

@@ -120,8 +120,8 @@ public class ProjectImageCommand extends ContextCommand {
 			ProjectionJob.Outcome r = job.run(new CommandProgress(this, status, log));
 			log.info(r.summary);
 			projection_file = r.latentsFile.toString();
-			reconstructions = ImageConversion.toImagePlus(r.reconstructions, r.dataRange, ImageConversion.DATA, "Reconstructions");
-			reconstruction_img = ImageConversion.toImg(r.reconstructions, r.dataRange, ImageConversion.DATA);
+			reconstructions = ImageConversion.toImagePlus(r.reconstructions, r.dataRange, ImageConversion.Values.DATA_TYPE, "Reconstructions");
+			reconstruction_img = ImageConversion.toImg(r.reconstructions, r.dataRange, ImageConversion.Values.DATA_TYPE);
 			String[] names = r.result.latents.names;
 			int channels = reconstructions.getStackSize() / r.reconstructions.n;
 			for (int i = 0; i < r.reconstructions.n; i++)

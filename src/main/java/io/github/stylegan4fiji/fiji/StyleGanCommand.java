@@ -135,6 +135,7 @@ public abstract class StyleGanCommand extends ContextCommand {
 	public void run() {
 		try {
 			validate();
+			ImageConversion.Values values = ImageConversion.Values.parse(output_type);
 			Device dev = Devices.parse(device);
 			if (model == null) throw new IllegalArgumentException("no model file given");
 			try (StyleGanModel m = ModelFile.load(model.toPath(), dev); Sampler s = new Sampler(m, dev)) {
@@ -144,8 +145,8 @@ public abstract class StyleGanCommand extends ContextCommand {
 
 				log.info(getClass().getSimpleName() + ": " + model + " on " + s.describeDevice());
 				Images img = render(s);
-				images = ImageConversion.toImg(img, m.dataRange, output_type);
-				image = ImageConversion.toImagePlus(img, m.dataRange, output_type, title());
+				images = ImageConversion.toImg(img, m.dataRange, values);
+				image = ImageConversion.toImagePlus(img, m.dataRange, values, title());
 				label(image, img.n, s);
 				image.setProperty("Info", record(m, s)); // saved in the TIFF: how to make these images again
 				if (montage) montage_image = makeMontage(s, img);

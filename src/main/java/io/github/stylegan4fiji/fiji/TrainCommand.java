@@ -1,5 +1,6 @@
 package io.github.stylegan4fiji.fiji;
 
+import io.github.stylegan4fiji.core.DataRange;
 import io.github.stylegan4fiji.core.Devices;
 import io.github.stylegan4fiji.core.StyleGanConfig;
 import io.github.stylegan4fiji.data.ImageFolder;
@@ -173,7 +174,7 @@ public class TrainCommand extends ContextCommand {
 			}
 			ImageFolder.Options io = job.dataOptions;
 			io.fit = ImageFolder.Fit.valueOf(fit.toUpperCase(Locale.ROOT));
-			io.normalization = normalization;
+			io.normalization = DataRange.Normalization.parse(normalization);
 			io.recursive = recursive;
 			io.skipBad = skip_bad;
 			if (stream_from_disk && job.out != null) io.streamCache = job.out.resolve("dataset-cache.f32");

@@ -105,7 +105,7 @@ public final class OfficialImport {
 		}
 		Map<String, Supplier<Map<String, SafeTensors.Tensor>>> sets = new LinkedHashMap<>();
 		for (String n : written) sets.put(n, () -> checked.get(n));
-		DataRange range = DataRange.ofType("uint8"); // the official datasets are 8-bit, drange [0, 255] ↦ [-1, 1]
+		DataRange range = DataRange.ofType(DataRange.PixelType.UINT8); // the official datasets are 8-bit, drange [0, 255] ↦ [-1, 1]
 		ModelFile.write(out, "StyleGAN for Fiji: imported from the official StyleGAN pickle " + pickle.getFileName(),
 			config, range, progress, sets, Collections.emptyMap());
 		if (roles.d == null) notes.add("The pickle has no D (and no training G): the model samples but cannot be trained further.");

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
+import io.github.stylegan4fiji.core.DataRange;
 import io.github.stylegan4fiji.core.HostArrays;
 import io.github.stylegan4fiji.core.NumpyRandom;
 import io.github.stylegan4fiji.core.Progress;
@@ -66,7 +67,7 @@ public final class ClassifierCheck {
 		r.imagesPerClass = perClass;
 		r.confusion = new long[c.labelSize][cls.size()];
 		r.accuracy = new double[c.labelSize];
-		boolean quantize = "uint8".equals(sampler.model().dataRange.pixelType);
+		boolean quantize = sampler.model().dataRange.pixelType == DataRange.PixelType.UINT8;
 		NumpyRandom rng = new NumpyRandom(seed);
 		JniUtils.setSeed(seed);
 		int zDim = c.latentSize, total = perClass * c.labelSize, done = 0;

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
+import io.github.stylegan4fiji.core.DataRange;
 import io.github.stylegan4fiji.core.HostArrays;
 import io.github.stylegan4fiji.core.NumpyRandom;
 import io.github.stylegan4fiji.core.Progress;
@@ -200,7 +201,7 @@ public final class Metrics {
 			Truncation truncation, int batchSize, Progress progress) {
 		StyleGanModel model = sampler.model();
 		int zDim = model.config.latentSize;
-		boolean quantize = "uint8".equals(model.dataRange.pixelType);
+		boolean quantize = model.dataRange.pixelType == DataRange.PixelType.UINT8;
 		NumpyRandom rng = new NumpyRandom(seed);
 		JniUtils.setSeed(seed);
 		try (FeatureAccumulator acc = new FeatureAccumulator(net.manager(), net.featureSize(), keep)) {

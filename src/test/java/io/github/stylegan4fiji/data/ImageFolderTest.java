@@ -6,6 +6,7 @@ import ij.io.FileSaver;
 import ij.process.ByteProcessor;
 import ij.process.ColorProcessor;
 import ij.process.ShortProcessor;
+import io.github.stylegan4fiji.core.DataRange;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,7 +45,7 @@ class ImageFolderTest {
 		save16(images.resolve("b.tif"), 16, 16, 2, 2, 3000);
 		for (String norm : new String[] {"percentile", "minmax", "type"}) {
 			ImageFolder.Options o = new ImageFolder.Options();
-			o.normalization = norm;
+			o.normalization = DataRange.Normalization.parse(norm);
 			Dataset mem = ImageFolder.load(images, 8, o, log::add);
 			o.streamCache = dir.resolve("cache-" + norm + ".f32");
 			Dataset disk = ImageFolder.load(images, 8, o, log::add);
@@ -81,12 +82,12 @@ class ImageFolderTest {
 		save16(dir.resolve("a.tif"), 16, 16, 3, 2, 1000); // 3 pages × 2 channels
 		save16(dir.resolve("b.tif"), 24, 16, 1, 2, 2000); // non-square: cropped
 		ImageFolder.Options o = new ImageFolder.Options();
-		o.normalization = "minmax";
+		o.normalization = DataRange.Normalization.MINMAX;
 		Dataset d = ImageFolder.load(dir, 8, o, log::add);
 		assertEquals(4, d.count);
 		assertEquals(2, d.channels);
 		assertEquals(8, d.resolution);
-		assertEquals("uint16", d.range.pixelType);
+		assertEquals(DataRange.PixelType.UINT16, d.range.pixelType);
 		assertEquals("a.tif page 2", d.sources.get(1));
 		assertTrue(d.range.low >= 1000 && d.range.high <= 2000 + 100 + 24 * 16, d.range.low + " " + d.range.high);
 		for (int i = 0; i < d.count; i++)
@@ -115,7 +116,7 @@ class ImageFolderTest {
 			o.fit = fit;
 			Dataset d = ImageFolder.load(dir, 8, o, log::add);
 			assertEquals(3, d.channels);
-			assertEquals("uint8", d.range.pixelType);
+			assertEquals(DataRange.PixelType.UINT8, d.range.pixelType);
 			assertEquals(200, d.range.toData(d.get(0, 0, 4, 4)), 1.0, fit.name());
 			assertEquals(50, d.range.toData(d.get(0, 2, 4, 4)), 1.0, fit.name());
 		}

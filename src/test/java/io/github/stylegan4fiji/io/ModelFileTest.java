@@ -2,6 +2,7 @@ package io.github.stylegan4fiji.io;
 
 import ai.djl.Device;
 import io.github.stylegan4fiji.TestModels;
+import io.github.stylegan4fiji.core.DataRange;
 import io.github.stylegan4fiji.core.StyleGanModel;
 import io.github.stylegan4fiji.sampling.NoiseSpec;
 import io.github.stylegan4fiji.sampling.Sampler;
@@ -35,7 +36,8 @@ class ModelFileTest {
 			m.progress.kimg = 12.5;
 			m.dataRange.low = 100;
 			m.dataRange.high = 4000;
-			m.dataRange.pixelType = "uint16";
+			m.dataRange.pixelType = DataRange.PixelType.UINT16;
+			m.dataRange.normalization = DataRange.Normalization.PERCENTILE;
 			float[] before;
 			try (Sampler s = new Sampler(m, Device.cpu())) {
 				before = s.generate(seeds, new Truncation(0.7, 0), NoiseSpec.constant()).data;
@@ -48,10 +50,17 @@ class ModelFileTest {
 				for (String name : m.g().names())
 					assertArrayEquals(m.g().hostValues(name), back.g().hostValues(name), 0f, name);
 				assertEquals(12.5, back.progress.kimg);
-				assertEquals("uint16", back.dataRange.pixelType);
+				assertEquals(DataRange.PixelType.UINT16, back.dataRange.pixelType);
+				assertEquals(DataRange.Normalization.PERCENTILE, back.dataRange.normalization);
 				assertEquals(4000, back.dataRange.high);
 				assertEquals(m.config.toString(), back.config.toString());
 			}
+		}
+		// the manifest keeps the keys users and earlier versions wrote, not the Java constant names
+		try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(file.toFile())) {
+			String manifest = new String(ModelFile.readEntry(zip, ModelFile.MANIFEST, "test"), StandardCharsets.UTF_8);
+			assertTrue(manifest.contains("\"pixel_type\": \"uint16\""), manifest);
+			assertTrue(manifest.contains("\"normalization\": \"percentile\""), manifest);
 		}
 		// no temporary file left behind
 		try (java.util.stream.Stream<Path> files = Files.list(dir)) {
@@ -162,6 +171,10 @@ class ModelFileTest {
 		Path wrongShape = dir.resolve("wrong.zip");
 		rewrite(good, wrongShape, "stylegan.json", s -> s.replace("\"channels\": 1", "\"channels\": 2"));
 		assertTrue(loadError(wrongShape).contains("has shape"));
+
+		Path unknownType = dir.resolve("type.zip");
+		rewrite(good, unknownType, "stylegan.json", s -> s.replace("\"pixel_type\": \"uint8\"", "\"pixel_type\": \"int4\""));
+		assertTrue(loadError(unknownType).contains("pixel_type must be uint8, uint16 or float32"));
 
 		Path newer = dir.resolve("newer.zip");
 		rewrite(good, newer, "stylegan.json", s -> s.replace("\"format_version\": " + ModelFile.FORMAT_VERSION, "\"format_version\": 99"));

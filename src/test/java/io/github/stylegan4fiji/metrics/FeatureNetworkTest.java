@@ -37,7 +37,7 @@ class FeatureNetworkTest {
 					px[(i * res + y) * res + x] = (float) Math.max(-1, Math.min(1, (bright ? 0.3 : -0.3) + 0.5 * r.gauss()));
 				}
 		}
-		return new LabelledImages(new Dataset(px, n, 1, res, DataRange.ofType("uint8"), null), labels, Arrays.asList("top", "bottom"));
+		return new LabelledImages(new Dataset(px, n, 1, res, DataRange.ofType(DataRange.PixelType.UINT8), null), labels, Arrays.asList("top", "bottom"));
 	}
 
 	@Test

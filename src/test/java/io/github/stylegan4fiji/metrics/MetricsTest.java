@@ -93,10 +93,10 @@ class MetricsTest {
 			new NumpyRandom(777).randnInto(z, 0, z.length);
 			Images own = sampler.render(sampler.broadcast(sampler.mapZ(z, 400)), 400, Truncation.NONE, NoiseSpec.random());
 			Metrics.quantize8(own.data);
-			Dataset same = new Dataset(own.data, 400, 1, 8, DataRange.ofType("uint8"), null);
+			Dataset same = new Dataset(own.data, 400, 1, 8, DataRange.ofType(DataRange.PixelType.UINT8), null);
 			float[] flat = new float[400 * 64];
 			Arrays.fill(flat, 0.2f);
-			Dataset grey = new Dataset(flat, 400, 1, 8, DataRange.ofType("uint8"), null);
+			Dataset grey = new Dataset(flat, 400, 1, 8, DataRange.ofType(DataRange.PixelType.UINT8), null);
 
 			Metrics.Options o = new Metrics.Options();
 			o.metrics = Arrays.asList("fid", "kid", "pr");
@@ -126,7 +126,7 @@ class MetricsTest {
 	void allMetricsRunAndCancelStops() {
 		try (StyleGanModel m = TestModels.tiny(8, 1); Sampler sampler = new Sampler(m, Device.cpu()).batchSize(32);
 				CnnFeatureNetwork net = CnnFeatureNetwork.create(PathLengthAndSeparabilityTest.tinyNetConfig(8, 1, 3), 6, Device.cpu())) {
-			Dataset reals = new Dataset(noise(64 * 64, 3), 64, 1, 8, DataRange.ofType("uint8"), null);
+			Dataset reals = new Dataset(noise(64 * 64, 3), 64, 1, 8, DataRange.ofType(DataRange.PixelType.UINT8), null);
 			FeatureStats rs = Metrics.realStats(reals, "noise", net, 64, 32, Progress.NONE);
 			Metrics.Options o = new Metrics.Options();
 			o.metrics = new ArrayList<>(Metrics.ALL);

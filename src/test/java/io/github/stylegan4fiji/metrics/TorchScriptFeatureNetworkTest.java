@@ -65,7 +65,7 @@ class TorchScriptFeatureNetworkTest {
 	void fidRunsOnATorchScriptDetector() throws IOException {
 		try (FeatureNetwork net = FeatureNetworks.load(DIR.resolve("tiny-detector.pt"), Device.cpu());
 				StyleGanModel m = TestModels.tiny(8, 1); Sampler sampler = new Sampler(m, Device.cpu())) {
-			Dataset reals = new Dataset(images(40, 1, 8), 40, 1, 8, DataRange.ofType("uint8"), null);
+			Dataset reals = new Dataset(images(40, 1, 8), 40, 1, 8, DataRange.ofType(DataRange.PixelType.UINT8), null);
 			Metrics.Options o = new Metrics.Options();
 			o.numGenerated = 40;
 			Metrics.Result r = Metrics.compute(sampler, net, Metrics.realStats(reals, "t", net, 0, 16, Progress.NONE), o,

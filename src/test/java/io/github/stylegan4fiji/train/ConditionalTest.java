@@ -62,7 +62,7 @@ class ConditionalTest {
 			int row = (labels[i] == 0 ? 1 : 5) + r.nextInt(2);
 			for (int x = 1; x < res - 1; x++) px[(i * res + row) * res + x] = 1f;
 		}
-		return new Dataset(px, n, 1, res, DataRange.ofType("uint8"), null).withLabels(labels, CLASSES);
+		return new Dataset(px, n, 1, res, DataRange.ofType(DataRange.PixelType.UINT8), null).withLabels(labels, CLASSES);
 	}
 
 	static StyleGanConfig conditionalArch() {
@@ -137,7 +137,7 @@ class ConditionalTest {
 	@Test
 	void translationEndsAreGenerationUnderEachClassAndTruncationPullsTowardTheClassCentre() throws IOException {
 		StyleGanConfig c = conditionalArch();
-		try (StyleGanModel m = StyleGanModel.create(c, DataRange.ofType("uint8"), 5, Device.cpu());
+		try (StyleGanModel m = StyleGanModel.create(c, DataRange.ofType(DataRange.PixelType.UINT8), 5, Device.cpu());
 				Sampler s = new Sampler(m, Device.cpu())) {
 			io.github.stylegan4fiji.sampling.ClassCentres.update(m);
 			long[] seeds = {3, 8};
@@ -174,7 +174,7 @@ class ConditionalTest {
 
 	@Test
 	void pplAndLsOfAConditionalModelNeedAClassAndAreSkippedWithoutOne() throws IOException {
-		try (StyleGanModel m = StyleGanModel.create(conditionalArch(), DataRange.ofType("uint8"), 5, Device.cpu());
+		try (StyleGanModel m = StyleGanModel.create(conditionalArch(), DataRange.ofType(DataRange.PixelType.UINT8), 5, Device.cpu());
 				Sampler s = new Sampler(m, Device.cpu());
 				FeatureNetwork net = io.github.stylegan4fiji.metrics.FeatureNetworks.load(Path.of("models/fashion-mnist-classifier.zip"), Device.cpu())) {
 			io.github.stylegan4fiji.metrics.Metrics.Options o = new io.github.stylegan4fiji.metrics.Metrics.Options();

@@ -97,7 +97,7 @@ class GradientCheckTest {
 	@Test
 	void discriminatorLossWithR1MatchesFiniteDifferences() {
 		StyleGanConfig c = config();
-		try (StyleGanModel model = StyleGanModel.create(c, DataRange.ofType("uint8"), 3, Device.cpu());
+		try (StyleGanModel model = StyleGanModel.create(c, DataRange.ofType(DataRange.PixelType.UINT8), 3, Device.cpu());
 				NDManager m = NDManager.newBaseManager(Device.cpu()); NDScope scope = new NDScope()) {
 			scope.suppressNotUsedWarning();
 			Params d = toDouble(model.d(), m);
@@ -134,7 +134,7 @@ class GradientCheckTest {
 	@Test
 	void wganGpLossMatchesFiniteDifferences() {
 		StyleGanConfig c = config();
-		try (StyleGanModel model = StyleGanModel.create(c, DataRange.ofType("uint8"), 4, Device.cpu());
+		try (StyleGanModel model = StyleGanModel.create(c, DataRange.ofType(DataRange.PixelType.UINT8), 4, Device.cpu());
 				NDManager m = NDManager.newBaseManager(Device.cpu()); NDScope scope = new NDScope()) {
 			scope.suppressNotUsedWarning();
 			Params d = toDouble(model.d(), m);
@@ -180,7 +180,7 @@ class GradientCheckTest {
 			c.fmapMax = 6;
 			c.fusedScale = fused ? StyleGanConfig.FusedScale.ALWAYS : StyleGanConfig.FusedScale.NEVER;
 			c.validate();
-			try (StyleGanModel model = StyleGanModel.create(c, DataRange.ofType("uint8"), 8, Device.cpu());
+			try (StyleGanModel model = StyleGanModel.create(c, DataRange.ofType(DataRange.PixelType.UINT8), 8, Device.cpu());
 					NDManager m = NDManager.newBaseManager(Device.cpu()); NDScope scope = new NDScope()) {
 				scope.suppressNotUsedWarning();
 				Params d = toDouble(model.d(), m);
@@ -203,7 +203,7 @@ class GradientCheckTest {
 	@Test
 	void generatorLossMatchesFiniteDifferences() {
 		StyleGanConfig c = config();
-		try (StyleGanModel model = StyleGanModel.create(c, DataRange.ofType("uint8"), 4, Device.cpu());
+		try (StyleGanModel model = StyleGanModel.create(c, DataRange.ofType(DataRange.PixelType.UINT8), 4, Device.cpu());
 				NDManager m = NDManager.newBaseManager(Device.cpu()); NDScope scope = new NDScope()) {
 			scope.suppressNotUsedWarning();
 			io.github.stylegan4fiji.TestModels.perturb(model.g(), 6); // a non-constant 4×4 input keeps instance norm smooth

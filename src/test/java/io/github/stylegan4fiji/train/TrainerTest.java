@@ -32,7 +32,7 @@ class TrainerTest {
 					px[(i * res + y) * res + x] = (float) (v * 2 - 1);
 				}
 		}
-		return new Dataset(px, n, 1, res, DataRange.ofType("uint8"), null);
+		return new Dataset(px, n, 1, res, DataRange.ofType(DataRange.PixelType.UINT8), null);
 	}
 
 	static StyleGanConfig tinyArch(int res) {
