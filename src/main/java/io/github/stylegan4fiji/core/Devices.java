@@ -3,6 +3,8 @@ package io.github.stylegan4fiji.core;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /** The one device choice of every command: {@code auto}, {@code cpu} or {@code gpu:N}. */
@@ -36,6 +38,13 @@ public final class Devices {
 			return Device.gpu(id);
 		}
 		throw new IllegalArgumentException("device '" + choice + "' is not auto, cpu or gpu:N");
+	}
+
+	/** The device choices that exist here: auto, cpu and one gpu:N per GPU the engine sees. */
+	public static List<String> choices() {
+		List<String> c = new ArrayList<>(List.of("auto", "cpu"));
+		for (int i = 0; i < Engine.getInstance().getGpuCount(); i++) c.add("gpu:" + i);
+		return c;
 	}
 
 	/** e.g. "PyTorch 2.7.1 on cpu()" — what commands report as the engine/device used. */

@@ -1,6 +1,7 @@
 package io.github.stylegan4fiji.fiji.ij1;
 
 import ij.IJ;
+import io.github.stylegan4fiji.core.Devices;
 import io.github.stylegan4fiji.fiji.MacroDefaults;
 import ij.ImagePlus;
 import ij.Macro;
@@ -14,6 +15,7 @@ import org.scijava.command.CommandService;
 import org.scijava.convert.ConvertService;
 import org.scijava.module.ModuleItem;
 import org.scijava.service.Service;
+import org.scijava.widget.FileWidget;
 
 import java.awt.GraphicsEnvironment;
 import java.io.File;
@@ -155,7 +157,7 @@ public abstract class CommandShim implements PlugIn {
 		IJ.error(title, message);
 	}
 
-	private static boolean isUserInput(ModuleItem<?> item) {
+	static boolean isUserInput(ModuleItem<?> item) {
 		return !Service.class.isAssignableFrom(item.getType()) && !Context.class.isAssignableFrom(item.getType());
 	}
 
@@ -168,13 +170,54 @@ public abstract class CommandShim implements PlugIn {
 			String v = Macro.getValue(options, key, null);
 			if (v == null && item.getType() == boolean.class && padded.contains(" " + key + " ")) v = "true";
 			if (v == null) continue;
+			if (item.getType() == File.class && v.trim().isEmpty()) { // "not given": neither the working folder nor a remembered file
+				inputs.put(key, null);
+				continue;
+			}
 			Object converted = item.getType() == File.class ? new File(v) : convert.convert(v, item.getType());
 			if (converted == null) throw new IllegalArgumentException(key + "=" + v + " is not a valid " + item.getType().getSimpleName());
 			inputs.put(key, converted);
 		}
 	}
 
-	/** A plain ImageJ dialog with one field per input, initialised with the command's defaults. */
+	/**
+	 * ImageJ records a dialog field under the first word of its label, so each label starts with the
+	 * macro key and goes on with the command's own label: "psi (Truncation psi)" records {@code psi=…}.
+	 */
+	static String dialogLabel(ModuleItem<?> item) {
+		String human = item.getLabel();
+		String key = item.getName();
+		boolean same = human == null || human.isEmpty() || human.equalsIgnoreCase(key.replace('_', ' '));
+		return same ? key : key + " (" + human + ")";
+	}
+
+	/** The choices a dialog offers: the command's, but only devices that exist on this machine. */
+	static String[] dialogChoices(ModuleItem<?> item) {
+		List<?> choices = item.getChoices();
+		if (choices == null || choices.isEmpty()) return null;
+		List<String> c = choices.stream().map(String::valueOf).collect(java.util.stream.Collectors.toList());
+		if (item.getName().equals("device")) c.retainAll(Devices.choices());
+		return c.toArray(new String[0]);
+	}
+
+	/** The dialog's Help page: every field's label, macro key and description. */
+	static String dialogHelp(CommandInfo info) {
+		StringBuilder h = new StringBuilder("<html><h3>").append(info.getLabel()).append("</h3>");
+		if (info.getDescription() != null && !info.getDescription().isEmpty()) h.append("<p>").append(info.getDescription()).append("</p>");
+		h.append("<table>");
+		for (ModuleItem<?> item : info.inputs()) {
+			if (!isUserInput(item)) continue;
+			h.append("<tr><td><b>").append(item.getLabel() == null ? item.getName() : item.getLabel()).append("</b><br><tt>")
+				.append(item.getName()).append("</tt></td><td>").append(item.getDescription() == null ? "" : item.getDescription())
+				.append("</td></tr>");
+		}
+		return h.append("</table><p>Macro keys left out of a macro call take these defaults, not the last dialog's values.</p></html>").toString();
+	}
+
+	/**
+	 * A plain ImageJ dialog with one field per input, prefilled with the last values used (else the
+	 * command's defaults): labels from the command, Browse buttons for files and folders, a Help page.
+	 */
 	private boolean askUser(CommandInfo info, Map<String, Object> inputs) {
 		GenericDialog gd = new GenericDialog(info.getLabel());
 		Object defaults;
@@ -188,27 +231,33 @@ public abstract class CommandShim implements PlugIn {
 			if (!isUserInput(item)) continue;
 			Object remembered = item.isPersisted() ? modules.load(item) : null; // dialogs start from the last values used
 			Object def = remembered != null ? remembered : defaults == null ? null : MacroDefaults.fieldValue(defaults, item.getName());
+			String label = dialogLabel(item);
 			Class<?> t = item.getType();
-			List<?> choices = item.getChoices();
-			if (choices != null && !choices.isEmpty()) {
-				String[] c = choices.stream().map(String::valueOf).toArray(String[]::new);
-				gd.addChoice(item.getName(), c, def == null ? c[0] : String.valueOf(def));
+			String[] c = dialogChoices(item);
+			if (c != null && c.length > 0) {
+				String d = def == null ? c[0] : String.valueOf(def);
+				gd.addChoice(label, c, java.util.Arrays.asList(c).contains(d) ? d : c[0]);
 			} else if (t == boolean.class) {
-				gd.addCheckbox(item.getName(), Boolean.TRUE.equals(def));
+				gd.addCheckbox(label, Boolean.TRUE.equals(def));
 			} else if (t == int.class || t == long.class || t == double.class) {
-				gd.addStringField(item.getName(), def == null ? "0" : String.valueOf(def));
+				gd.addStringField(label, def == null ? "0" : String.valueOf(def));
+			} else if (t == File.class && FileWidget.DIRECTORY_STYLE.equals(item.getWidgetStyle())) {
+				gd.addDirectoryField(label, def == null ? "" : String.valueOf(def), 30);
+			} else if (t == File.class) {
+				gd.addFileField(label, def == null ? "" : String.valueOf(def), 30);
 			} else {
-				gd.addStringField(item.getName(), def == null ? "" : String.valueOf(def), 30);
+				gd.addStringField(label, def == null ? "" : String.valueOf(def), 30);
 			}
 		}
+		gd.addHelp(dialogHelp(info));
 		gd.showDialog();
 		if (gd.wasCanceled()) return false;
 		StringBuilder options = new StringBuilder();
 		for (ModuleItem<?> item : info.inputs()) {
 			if (!isUserInput(item)) continue;
-			List<?> choices = item.getChoices();
+			String[] choices = dialogChoices(item);
 			String v;
-			if (choices != null && !choices.isEmpty()) v = gd.getNextChoice();
+			if (choices != null && choices.length > 0) v = gd.getNextChoice();
 			else if (item.getType() == boolean.class) v = String.valueOf(gd.getNextBoolean());
 			else v = gd.getNextString();
 			options.append(item.getName()).append("=[").append(v).append("] ");
