@@ -1,13 +1,13 @@
 // Projects the images of a folder into a model's latent space (StyleGAN2 projector) and saves the
 // reconstructions; the written projection.zip then works in Generate Images, Style Mixing (rows from
 // projection) and Interpolation like seeds do.
-// Arguments: model=<file> images=<folder> out=<folder> steps=<n> distance=<perceptual|pixel> device=<auto|cpu|gpu:N>
+// Arguments: model=<file> images=<folder> out=<folder> steps=<n> distance=<perceptual+pixel|perceptual|pixel> device=<auto|cpu|gpu:N>
 args = getArgument();
 model = pathArg(args, "model", "models/fashion-mnist-32.zip", "Choose a StyleGAN model (.zip)", false);
 images = pathArg(args, "images", "", "Choose a folder of images to project", true);
 out = pathArg(args, "out", "out/projection", "Choose an output folder", true);
 steps = arg(args, "steps", "1000");
-distance = arg(args, "distance", "perceptual");
+distance = arg(args, "distance", "perceptual+pixel");
 device = arg(args, "device", "auto");
 makeDirectories(out);
 run("Project Image", "model=[" + model + "] source=folder image_folder=[" + images + "] output_folder=[" + out + "] steps=" + steps

@@ -71,7 +71,7 @@ public final class Main {
 		"           --cutoff: truncate the first N style layers (the official truncation_cutoff 8; 0 = all)",
 		"           --class: of a conditional model (default: seed s makes class s mod the number of classes)",
 		"  generate --model FILE --out DIR --latents projection.zip [--psi 1]   render projected images (their w and noise)",
-		"  project  --model FILE --images DIR --out DIR [--steps 1000] [--distance perceptual|pixel] [--w-plus] [--optimize-noise true]",
+		"  project  --model FILE --images DIR --out DIR [--steps 1000] [--distance perceptual|pixel|perceptual+pixel] [--w-plus] [--optimize-noise true]",
 		"           [--class NAME|N] [--limit N] [--fit crop|pad|resize] [--feature-network FILE] [--seed 0] [--lr 0.1] [--device auto]",
 		"           real images → latents (StyleGAN2 projector): OUT/projection.zip, targets/reconstructions.tif, comparison.png, curve.csv",
 		"  translate --model FILE --out DIR --from CLASS --to CLASS [--seeds 0-7] [--steps 8] [--centroid-shift] [--psi 1] [--cutoff 8]",
@@ -464,7 +464,7 @@ public final class Main {
 		job.imageOptions.fit = ImageFolder.Fit.valueOf(a.string("fit", "crop").toUpperCase(Locale.ROOT));
 		Projector.Options o = job.options;
 		o.steps = a.integer("steps", o.steps);
-		o.distance = Projector.Distance.parse(a.string("distance", "perceptual"));
+		o.distance = Projector.Distance.parse(a.string("distance", "perceptual+pixel"));
 		o.perLayer = a.flag("w-plus", false);
 		o.optimizeNoise = a.flag("optimize-noise", true);
 		o.initialLearningRate = a.number("lr", o.initialLearningRate);

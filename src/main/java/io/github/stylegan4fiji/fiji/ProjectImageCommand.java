@@ -46,9 +46,10 @@ public class ProjectImageCommand extends ContextCommand {
 	@Parameter(label = "Steps", min = "1", description = "Optimisation steps per image (StyleGAN2 projector: 1000)")
 	private int steps = 1000;
 
-	@Parameter(label = "Distance", choices = {"perceptual", "pixel"}, description = "perceptual: the feature network's LPIPS-style"
-		+ " distance; pixel: mean squared difference")
-	private String distance = "perceptual";
+	@Parameter(label = "Distance", choices = {"perceptual", "pixel", "perceptual+pixel"}, description = "perceptual: the feature network's LPIPS-style"
+		+ " distance (the StyleGAN2 projector's); pixel: mean squared difference; perceptual+pixel (default): their sum, which keeps"
+		+ " thin or dark objects from collapsing to dark reconstructions")
+	private String distance = "perceptual+pixel";
 
 	@Parameter(label = "W+ (one w per layer)", description = "More faithful reconstructions, less 'typical' latents")
 	private boolean w_plus = false;
@@ -144,7 +145,7 @@ public class ProjectImageCommand extends ContextCommand {
 	}
 
 	private boolean perceptualDistance() {
-		return Projector.Distance.parse(distance) == Projector.Distance.PERCEPTUAL;
+		return Projector.Distance.parse(distance).needsFeatureNetwork();
 	}
 
 	private static void deleteQuietly(Path dir) {

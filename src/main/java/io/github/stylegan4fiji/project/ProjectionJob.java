@@ -73,7 +73,7 @@ public final class ProjectionJob {
 			if (className != null && !className.trim().isEmpty()) options.classLabel = m.config.classIndex(className);
 			else if (m.config.isConditional())
 				throw new IllegalArgumentException("this model is conditional: choose the class to project into (" + m.config.classList() + ")");
-			FeatureNetwork net = options.distance == Projector.Distance.PERCEPTUAL ? FeatureNetworks.load(featureNetwork, device) : null;
+			FeatureNetwork net = options.distance.needsFeatureNetwork() ? FeatureNetworks.load(featureNetwork, device) : null;
 			try {
 				if (net != null)
 					EngineCheck.ensureCorrect(EngineCheck.forJob(net.convolutionShapes(), d.count), device, progress::log);

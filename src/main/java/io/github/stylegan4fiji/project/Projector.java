@@ -43,12 +43,23 @@ public final class Projector {
 		/** The feature network's perceptual distance (LPIPS-style, as PPL uses). */
 		PERCEPTUAL("perceptual"),
 		/** Mean squared pixel difference in the model's range. */
-		PIXEL("pixel");
+		PIXEL("pixel"),
+		/**
+		 * Both, summed. The perceptual distance alone scores an all-dark image fairly well wherever the
+		 * target has features (unit-normalised zero activations count 1, mismatched shapes up to 2), so
+		 * thin or dark objects on a black background can collapse to dark reconstructions; the pixel
+		 * term rules that out (see docs/projection.md).
+		 */
+		PERCEPTUAL_PIXEL("perceptual+pixel");
 
 		public final String key;
 
 		Distance(String key) {
 			this.key = key;
+		}
+
+		public boolean needsFeatureNetwork() {
+			return this != PIXEL;
 		}
 
 		public static Distance parse(String key) {
@@ -73,7 +84,7 @@ public final class Projector {
 		public boolean perLayer = false;
 		/** Optimise the noise maps too (else the model's constant maps are used). */
 		public boolean optimizeNoise = true;
-		public Distance distance = Distance.PERCEPTUAL;
+		public Distance distance = Distance.PERCEPTUAL_PIXEL;
 		/** Samples for the average w and W's spread. */
 		public int wAverageSamples = 10_000;
 		public long seed = 0;
@@ -132,7 +143,7 @@ public final class Projector {
 		int per = c.channels * c.resolution * c.resolution;
 		if (n < 1 || targets.length != n * per)
 			throw new IllegalArgumentException("targets must be " + n + " images of " + c.channels + "×" + c.resolution + "² (model range)");
-		if (o.distance == Distance.PERCEPTUAL) {
+		if (o.distance.needsFeatureNetwork()) {
 			if (net == null || !net.hasPerceptualDistance())
 				throw new IllegalArgumentException("the perceptual distance needs the built-in feature network (or choose the pixel distance)");
 			net.checkCompatible(c.channels, c.resolution);
@@ -230,11 +241,11 @@ public final class Projector {
 
 	/** Per-image distance [n]. */
 	static NDArray distance(FeatureNetwork net, Distance kind, NDArray images, NDArray target) {
-		if (kind == Distance.PIXEL) {
-			long n = images.getShape().get(0);
-			return images.sub(target).square().reshape(n, -1).mean(new int[] {1});
-		}
-		return net.perceptualDistance(images, target);
+		long n = images.getShape().get(0);
+		NDArray pixel = kind == Distance.PERCEPTUAL ? null : images.sub(target).square().reshape(n, -1).mean(new int[] {1});
+		if (kind == Distance.PIXEL) return pixel;
+		NDArray perceptual = net.perceptualDistance(images, target);
+		return pixel == null ? perceptual : perceptual.add(pixel);
 	}
 
 	/**

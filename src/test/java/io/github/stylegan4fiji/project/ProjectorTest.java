@@ -152,6 +152,31 @@ class ProjectorTest {
 	}
 
 	@Test
+	void theDefaultDistanceIsPerceptualPlusPixel() throws IOException {
+		assertEquals(Projector.Distance.PERCEPTUAL_PIXEL, new Projector.Options().distance);
+		try (StyleGanModel m = TestModels.tiny(32, 1);
+				FeatureNetwork net = FeatureNetworks.load(Paths.get("models/fashion-mnist-classifier.zip"), Device.cpu());
+				ai.djl.ndarray.NDManager nd = ai.djl.ndarray.NDManager.newBaseManager(Device.cpu())) {
+			float[] t = targets(m);
+			int per = t.length / 2;
+			float[] other = new float[t.length];
+			for (int i = 0; i < t.length; i++) other[i] = -1f; // an all-dark image against each target
+			ai.djl.ndarray.types.Shape shape = new ai.djl.ndarray.types.Shape(2, 1, 32, 32);
+			ai.djl.ndarray.NDArray a = nd.create(other, shape), b = nd.create(t, shape);
+			float[] both = Projector.distance(net, Projector.Distance.PERCEPTUAL_PIXEL, a, b).toFloatArray();
+			float[] perceptual = Projector.distance(net, Projector.Distance.PERCEPTUAL, a, b).toFloatArray();
+			float[] pixel = Projector.distance(net, Projector.Distance.PIXEL, a, b).toFloatArray();
+			for (int i = 0; i < 2; i++) {
+				double mse = 0;
+				for (int j = 0; j < per; j++) mse += Math.pow(-1 - t[i * per + j], 2);
+				assertEquals(mse / per, pixel[i], 1e-5);
+				assertEquals(perceptual[i] + pixel[i], both[i], 1e-5);
+				assertTrue(pixel[i] > 0.01, "the dark image is far from target " + i + " in pixels: " + pixel[i]);
+			}
+		}
+	}
+
+	@Test
 	void perceptualProjectionWithNoiseAndWPlusRecoversAndRendersAgainFromItsFile() throws IOException {
 		try (StyleGanModel m = TestModels.tiny(32, 1);
 				FeatureNetwork net = FeatureNetworks.load(Paths.get("models/fashion-mnist-classifier.zip"), Device.cpu())) {
@@ -159,6 +184,7 @@ class ProjectorTest {
 			Projector.Options o = new Projector.Options();
 			o.steps = 200;
 			o.perLayer = true;
+			o.distance = Projector.Distance.PERCEPTUAL; // the StyleGAN2 projector's distance alone
 			Projector.Result r = Projector.project(m, net, t, 2, new String[] {"a", "b"}, o, Progress.NONE);
 			for (int i = 0; i < 2; i++) {
 				double first = r.curve[0][i], last = r.finalDistance[i];
