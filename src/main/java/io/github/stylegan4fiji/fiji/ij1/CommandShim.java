@@ -1,12 +1,14 @@
 package io.github.stylegan4fiji.fiji.ij1;
 
 import ij.IJ;
-import io.github.stylegan4fiji.core.Devices;
-import io.github.stylegan4fiji.fiji.MacroDefaults;
 import ij.ImagePlus;
 import ij.Macro;
 import ij.gui.GenericDialog;
 import ij.plugin.PlugIn;
+import io.github.stylegan4fiji.core.Devices;
+import io.github.stylegan4fiji.core.StyleGanConfig;
+import io.github.stylegan4fiji.fiji.MacroDefaults;
+import io.github.stylegan4fiji.io.ModelFile;
 import org.scijava.Context;
 import org.scijava.command.Command;
 import org.scijava.command.CommandInfo;
@@ -19,6 +21,9 @@ import org.scijava.widget.FileWidget;
 
 import java.awt.GraphicsEnvironment;
 import java.io.File;
+import java.io.IOException;
+import java.nio.file.Paths;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -157,6 +162,12 @@ public abstract class CommandShim implements PlugIn {
 		IJ.error(title, message);
 	}
 
+	private static <T> T last(java.util.Vector<?> components) {
+		@SuppressWarnings("unchecked")
+		T t = (T) components.lastElement();
+		return t;
+	}
+
 	static boolean isUserInput(ModuleItem<?> item) {
 		return !Service.class.isAssignableFrom(item.getType()) && !Context.class.isAssignableFrom(item.getType());
 	}
@@ -214,9 +225,48 @@ public abstract class CommandShim implements PlugIn {
 		return h.append("</table><p>Macro keys left out of a macro call take these defaults, not the last dialog's values.</p></html>").toString();
 	}
 
+	/** A class field of a conditional model's command: a text input whose name says "class". */
+	static boolean isClassField(ModuleItem<?> item) {
+		return item.getType() == String.class && item.getName().contains("class")
+			&& (item.getChoices() == null || item.getChoices().isEmpty());
+	}
+
+	/**
+	 * The class names of a conditional model file, read from its manifest alone (no weights); null
+	 * when the file is missing, unreadable or unconditional — the field then stays a text field.
+	 */
+	static List<String> classNames(String modelPath) {
+		if (modelPath == null || modelPath.trim().isEmpty()) return null;
+		try {
+			StyleGanConfig c = ModelFile.readManifest(Paths.get(modelPath.trim())).config;
+			if (!c.isConditional()) return null;
+			List<String> names = new ArrayList<>();
+			for (int k = 0; k < c.labelSize; k++) names.add(c.className(k));
+			return names;
+		} catch (IOException | RuntimeException e) {
+			return null;
+		}
+	}
+
+	/** A class choice: blank first where the command's default is blank (= each seed's own class), then the model's names. */
+	private static String[] classChoices(List<String> names, Object commandDefault) {
+		List<String> c = new ArrayList<>();
+		if (commandDefault == null || String.valueOf(commandDefault).trim().isEmpty()) c.add("");
+		c.addAll(names);
+		return c.toArray(new String[0]);
+	}
+
+	/** A class given by number (as the defaults are) shown by its name. */
+	private static String classDefault(List<String> names, Object def) {
+		String d = def == null ? "" : String.valueOf(def).trim();
+		if (d.matches("\\d+") && Integer.parseInt(d) < names.size()) return names.get(Integer.parseInt(d));
+		return d;
+	}
+
 	/**
 	 * A plain ImageJ dialog with one field per input, prefilled with the last values used (else the
-	 * command's defaults): labels from the command, Browse buttons for files and folders, a Help page.
+	 * command's defaults): labels from the command, Browse buttons for files and folders, a Help page,
+	 * and for a conditional model its class names as choices (updated when the model field changes).
 	 */
 	private boolean askUser(CommandInfo info, Map<String, Object> inputs) {
 		GenericDialog gd = new GenericDialog(info.getLabel());
@@ -227,40 +277,68 @@ public abstract class CommandShim implements PlugIn {
 			defaults = null;
 		}
 		org.scijava.module.ModuleService modules = context().service(org.scijava.module.ModuleService.class);
+		Map<String, Object> initial = new HashMap<>();
 		for (ModuleItem<?> item : info.inputs()) {
 			if (!isUserInput(item)) continue;
 			Object remembered = item.isPersisted() ? modules.load(item) : null; // dialogs start from the last values used
-			Object def = remembered != null ? remembered : defaults == null ? null : MacroDefaults.fieldValue(defaults, item.getName());
+			initial.put(item.getName(), remembered != null ? remembered : defaults == null ? null : MacroDefaults.fieldValue(defaults, item.getName()));
+		}
+		Object model = initial.get("model");
+		List<String> classes = classNames(model == null ? null : String.valueOf(model));
+		List<java.util.function.Supplier<String>> readers = new ArrayList<>(); // in field order, as GenericDialog hands values back
+		List<java.awt.Choice> classFields = new ArrayList<>();
+		java.awt.TextField[] modelField = new java.awt.TextField[1];
+		for (ModuleItem<?> item : info.inputs()) {
+			if (!isUserInput(item)) continue;
+			Object def = initial.get(item.getName());
 			String label = dialogLabel(item);
 			Class<?> t = item.getType();
 			String[] c = dialogChoices(item);
+			if (c == null && classes != null && isClassField(item)) {
+				c = classChoices(classes, defaults == null ? def : MacroDefaults.fieldValue(defaults, item.getName()));
+				def = classDefault(classes, def);
+			}
 			if (c != null && c.length > 0) {
 				String d = def == null ? c[0] : String.valueOf(def);
 				gd.addChoice(label, c, java.util.Arrays.asList(c).contains(d) ? d : c[0]);
+				if (isClassField(item)) classFields.add(last(gd.getChoices()));
+				readers.add(gd::getNextChoice);
 			} else if (t == boolean.class) {
 				gd.addCheckbox(label, Boolean.TRUE.equals(def));
-			} else if (t == int.class || t == long.class || t == double.class) {
-				gd.addStringField(label, def == null ? "0" : String.valueOf(def));
-			} else if (t == File.class && FileWidget.DIRECTORY_STYLE.equals(item.getWidgetStyle())) {
-				gd.addDirectoryField(label, def == null ? "" : String.valueOf(def), 30);
-			} else if (t == File.class) {
-				gd.addFileField(label, def == null ? "" : String.valueOf(def), 30);
+				readers.add(() -> String.valueOf(gd.getNextBoolean()));
 			} else {
-				gd.addStringField(label, def == null ? "" : String.valueOf(def), 30);
+				if (t == int.class || t == long.class || t == double.class) gd.addStringField(label, def == null ? "0" : String.valueOf(def));
+				else if (t == File.class && FileWidget.DIRECTORY_STYLE.equals(item.getWidgetStyle()))
+					gd.addDirectoryField(label, def == null ? "" : String.valueOf(def), 30);
+				else if (t == File.class) gd.addFileField(label, def == null ? "" : String.valueOf(def), 30);
+				else gd.addStringField(label, def == null ? "" : String.valueOf(def), 30);
+				if (item.getName().equals("model")) modelField[0] = last(gd.getStringFields());
+				readers.add(gd::getNextString);
 			}
+		}
+		if (modelField[0] != null && !classFields.isEmpty()) {
+			// another model chosen in the dialog: its classes
+			gd.addDialogListener((dialog, event) -> {
+				if (event == null || event.getSource() != modelField[0]) return true;
+				List<String> names = classNames(modelField[0].getText());
+				if (names == null) return true;
+				for (java.awt.Choice ch : classFields) {
+					boolean blank = ch.getItemCount() > 0 && ch.getItem(0).isEmpty();
+					ch.removeAll();
+					if (blank) ch.add("");
+					for (String n : names) ch.add(n);
+				}
+				return true;
+			});
 		}
 		gd.addHelp(dialogHelp(info));
 		gd.showDialog();
 		if (gd.wasCanceled()) return false;
 		StringBuilder options = new StringBuilder();
+		int r = 0;
 		for (ModuleItem<?> item : info.inputs()) {
 			if (!isUserInput(item)) continue;
-			String[] choices = dialogChoices(item);
-			String v;
-			if (choices != null && choices.length > 0) v = gd.getNextChoice();
-			else if (item.getType() == boolean.class) v = String.valueOf(gd.getNextBoolean());
-			else v = gd.getNextString();
-			options.append(item.getName()).append("=[").append(v).append("] ");
+			options.append(item.getName()).append("=[").append(readers.get(r++).get()).append("] ");
 		}
 		collect(info, options.toString(), inputs);
 		return true;

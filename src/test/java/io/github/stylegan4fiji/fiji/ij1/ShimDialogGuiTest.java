@@ -5,8 +5,10 @@ import ij.gui.GenericDialog;
 import ij.gui.ImageWindow;
 import io.github.stylegan4fiji.TestModels;
 import io.github.stylegan4fiji.core.Devices;
+import io.github.stylegan4fiji.core.StyleGanConfig;
 import io.github.stylegan4fiji.core.StyleGanModel;
 import io.github.stylegan4fiji.io.ModelFile;
+import io.github.stylegan4fiji.sampling.ClassCentres;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,6 +23,7 @@ import java.awt.Label;
 import java.awt.TextField;
 import java.awt.Window;
 import java.awt.event.ActionEvent;
+import java.awt.event.TextEvent;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +42,18 @@ class ShimDialogGuiTest {
 	@TempDir
 	Path dir;
 
+	private static Path conditional(Path dir, String file, String... classes) throws Exception {
+		StyleGanConfig c = StyleGanConfig.tiny(16, 1);
+		c.labelSize = classes.length;
+		c.classNames = List.of(classes);
+		Path p = dir.resolve(file);
+		try (StyleGanModel m = TestModels.tiny(c.validate())) {
+			ClassCentres.update(m);
+			ModelFile.save(m, p);
+		}
+		return p;
+	}
+
 	@Test
 	void generateImagesDialog() throws Exception {
 		assertFalse(GraphicsEnvironment.isHeadless(), "this test needs a display (bin/imagej1-smoke runs it under Xvfb)");
@@ -46,46 +61,82 @@ class ShimDialogGuiTest {
 		try (StyleGanModel m = TestModels.tiny(16, 1)) {
 			ModelFile.save(m, model);
 		}
+		Path twoClasses = conditional(dir, "two.zip", "plain", "spotted");
+		Path threeClasses = conditional(dir, "three.zip", "round", "square", "star");
 
 		// Cancel: the dialog as the user sees it, and nothing runs
-		Thread first = new Thread(() -> new Generate_Images().run(""));
-		first.start();
-		GenericDialog gd = waitFor(() -> dialog("Generate Images"), "the Generate Images dialog");
+		GenericDialog gd = open();
 		List<String> labels = texts(gd, Label.class);
 		assertTrue(labels.contains("psi (Truncation psi)"), labels.toString());
 		assertTrue(labels.stream().anyMatch(l -> l.startsWith("model (Model file")), labels.toString());
 		assertTrue(texts(gd, Button.class).contains("Browse"), "a Browse button for the model file");
 		assertTrue(texts(gd, Button.class).contains("Help"));
+		Choice device = (Choice) field(gd, "device");
 		List<String> devices = new ArrayList<>();
-		for (Choice c : all(gd, Choice.class))
-			if (c.getItemCount() > 0 && c.getItem(0).equals("auto")) for (int i = 0; i < c.getItemCount(); i++) devices.add(c.getItem(i));
+		for (int i = 0; i < device.getItemCount(); i++) devices.add(device.getItem(i));
 		assertEquals(Devices.choices(), devices);
 		press(gd, "Cancel");
-		first.join(20_000);
-		assertFalse(first.isAlive());
 		assertNull(image("StyleGAN seeds"), "Cancel must not run the command");
 
-		// OK: typed values reach the command
-		Thread second = new Thread(() -> new Generate_Images().run(""));
-		second.start();
-		GenericDialog gd2 = waitFor(() -> dialog("Generate Images"), "the second dialog");
-		EventQueue.invokeAndWait(() -> {
-			field(gd2, "model").setText(model.toString());
-			field(gd2, "seeds").setText("4-6");
-			// dialogs prefill the last values used (user prefs, possibly from other tests): set what matters
-			field(gd2, "latents_file").setText("");
-			field(gd2, "class_name").setText("");
-			field(gd2, "psi").setText("1");
-			field(gd2, "cutoff").setText("0");
-			field(gd2, "batch_size").setText("16");
-		});
-		setChoice(gd2, "cpu");
+		// OK: typed values reach the command (fields set that user prefs from other runs may prefill)
+		GenericDialog gd2 = open();
+		set(gd2, "model", model.toString());
+		set(gd2, "seeds", "4-6");
+		set(gd2, "latents_file", "");
+		set(gd2, "class_name", "");
+		set(gd2, "psi", "1");
+		set(gd2, "cutoff", "0");
+		set(gd2, "batch_size", "16");
+		set(gd2, "device", "cpu");
 		press(gd2, "OK");
-		ImagePlus out = waitFor(() -> image("StyleGAN seeds"), "the generated images");
+		ImagePlus out = waitFor(() -> image("StyleGAN seeds 4-6"), "the generated images");
 		assertEquals(3, out.getStackSize());
 		assertTrue(out.getStack().getSliceLabel(1).contains("seed 4"), out.getStack().getSliceLabel(1));
-		second.join(60_000);
 		out.close();
+
+		// a conditional model typed into the dialog, a class by name
+		GenericDialog gd3 = open();
+		set(gd3, "model", twoClasses.toString());
+		set(gd3, "class_name", "spotted");
+		set(gd3, "seeds", "7");
+		press(gd3, "OK");
+		ImagePlus spotted = waitFor(() -> image("StyleGAN seeds 7 "), "the conditional model's image");
+		assertTrue(spotted.getStack().getSliceLabel(1).contains("class spotted"), spotted.getStack().getSliceLabel(1));
+		spotted.close();
+
+		// the dialog now remembers that model: its classes are a choice, updated when another model is typed
+		GenericDialog gd4 = open();
+		Choice classes = (Choice) field(gd4, "class_name");
+		assertEquals(List.of("", "plain", "spotted"), items(classes));
+		assertEquals("spotted", classes.getSelectedItem());
+		set(gd4, "model", threeClasses.toString());
+		assertEquals(List.of("", "round", "square", "star"), items(classes));
+		press(gd4, "Cancel");
+	}
+
+	private static GenericDialog open() throws InterruptedException {
+		new Thread(() -> new Generate_Images().run("")).start();
+		return waitFor(() -> dialog("Generate Images"), "the Generate Images dialog");
+	}
+
+	private static List<String> items(Choice c) {
+		List<String> l = new ArrayList<>();
+		for (int i = 0; i < c.getItemCount(); i++) l.add(c.getItem(i));
+		return l;
+	}
+
+	/** Types into a text field (telling the dialog, as typing would) or selects a choice. */
+	private static void set(GenericDialog gd, String key, String value) throws Exception {
+		EventQueue.invokeAndWait(() -> {
+			Component c = field(gd, key);
+			if (c instanceof Choice) {
+				((Choice) c).select(value);
+				assertEquals(value, ((Choice) c).getSelectedItem(), key);
+			} else {
+				((TextField) c).setText(value);
+				gd.textValueChanged(new TextEvent(c, TextEvent.TEXT_VALUE_CHANGED));
+			}
+		});
 	}
 
 	private static GenericDialog dialog(String title) {
@@ -96,8 +147,10 @@ class ShimDialogGuiTest {
 
 	private static ImagePlus image(String titleStart) {
 		for (Window w : Window.getWindows())
-			if (w instanceof ImageWindow && w.isShowing() && ((ImageWindow) w).getImagePlus().getTitle().startsWith(titleStart))
-				return ((ImageWindow) w).getImagePlus();
+			if (w instanceof ImageWindow && w.isShowing()) {
+				ImagePlus imp = ((ImageWindow) w).getImagePlus(); // null once closed
+				if (imp != null && imp.getTitle().startsWith(titleStart)) return imp;
+			}
 		return null;
 	}
 
@@ -129,25 +182,17 @@ class ShimDialogGuiTest {
 		return t;
 	}
 
-	/** The text field after the label that starts with this key (file fields sit in a panel with their Browse button). */
-	private static TextField field(GenericDialog gd, String key) {
+	/** The input after the label that starts with this key: a choice or a text field (file fields sit in a panel with Browse). */
+	private static Component field(GenericDialog gd, String key) {
 		String shown = key.replace('_', ' '); // ImageJ shows underscores as spaces (and records them as underscores)
 		for (Label l : all(gd, Label.class)) {
 			if (!l.getText().equals(shown) && !l.getText().startsWith(shown + " (")) continue;
-			Container parent = l.getParent();
-			List<Component> siblings = List.of(parent.getComponents());
+			List<Component> siblings = List.of(l.getParent().getComponents());
 			Component next = siblings.get(siblings.indexOf(l) + 1);
-			if (next instanceof TextField) return (TextField) next;
+			if (next instanceof TextField || next instanceof Choice) return next;
 			return all((Container) next, TextField.class).get(0);
 		}
-		throw new AssertionError("no field " + key);
-	}
-
-	private static void setChoice(GenericDialog gd, String device) throws Exception {
-		EventQueue.invokeAndWait(() -> {
-			for (Choice c : all(gd, Choice.class))
-				if (c.getItemCount() > 0 && c.getItem(0).equals("auto")) c.select(device);
-		});
+		throw new AssertionError("no field " + key + " in " + texts(gd, Label.class));
 	}
 
 	private static void press(GenericDialog gd, String button) throws Exception {
