@@ -22,7 +22,8 @@ import io.github.stylegan4fiji.sampling.Truncation;
  * images/s (ψ = 0.7), GFLOP/s (reference FLOP count, see {@link Flops}), peak resident memory,
  * engine and device. Two timings: {@code sampler_*} is the user-visible path (z from seeds on the
  * host, mapping, truncation, synthesis, copy back); {@code forward_*} is the network alone on
- * device-resident z.
+ * device-resident z. {@code page_faults_per_batch} (minor faults after warm-up, both paths) shows
+ * whether activations are served from freed memory (a few hundred) or mapped afresh every batch.
  * <p>
  * Usage: {@code bin/benchmark generation [device] [repeats]}.
  */
@@ -65,12 +66,14 @@ public final class GenerationBenchmark {
 			Truncation t = new Truncation(0.7, 0);
 			long[] seeds = new long[batch];
 			double[] samplerMs = new double[repeats], forwardMs = new double[repeats];
+			long faults0 = 0;
 			// both paths warmed alike and measured interleaved (alternating which goes first), so that a
 			// noisy machine does not favour the one measured later
 			for (int i = 0; i < 3; i++) {
 				timeSampler(sampler, seeds, t);
 				timeNetwork(model, c, batch);
 			}
+			faults0 = ProcessMemory.minorFaults();
 			for (int i = 0; i < repeats; i++) {
 				for (int s = 0; s < batch; s++) seeds[s] = (long) i * batch + s;
 				if (i % 2 == 0) {
@@ -81,6 +84,7 @@ public final class GenerationBenchmark {
 					samplerMs[i] = timeSampler(sampler, seeds, t);
 				}
 			}
+			double faultsPerBatch = (ProcessMemory.minorFaults() - faults0) / (2.0 * repeats);
 			double ms = BenchUtil.median(samplerMs), fwd = BenchUtil.median(forwardMs);
 			double gflopImg = Flops.generator(c) / 1e9;
 			JsonObject o = new JsonObject();
@@ -94,6 +98,7 @@ public final class GenerationBenchmark {
 			o.addProperty("forward_images_per_s", Double.valueOf(BenchUtil.round(batch * 1000 / fwd, 1)));
 			o.addProperty("gflop_per_image", Double.valueOf(BenchUtil.round(gflopImg, 3)));
 			o.addProperty("gflop_per_s", Double.valueOf(BenchUtil.round(gflopImg * batch * 1000 / fwd, 1)));
+			o.addProperty("page_faults_per_batch", Double.valueOf(BenchUtil.round(faultsPerBatch, 0)));
 			o.addProperty("peak_rss_mib", Double.valueOf(BenchUtil.round(ProcessMemory.peakMiB(), 0)));
 			o.addProperty("repeats", repeats);
 			o.addProperty("device", device.toString());

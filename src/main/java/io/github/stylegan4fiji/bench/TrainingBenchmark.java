@@ -43,16 +43,21 @@ public final class TrainingBenchmark {
 		return o.validate();
 	}
 
-	/** Median ms per iteration after warm-up. */
+	/** Minor page faults per iteration of the last {@link #time} call. */
+	private static double lastFaultsPerIteration;
+
+	/** ms per iteration after warm-up (and {@link #lastFaultsPerIteration}). */
 	static double[] time(StyleGanConfig c, int batch, int iterations, Device device, Path tmp) throws Exception {
 		try (Trainer t = Trainer.start(c, fixedResolution(batch), noise(256, c.channels, c.resolution), tmp, device)) {
 			for (int i = 0; i < 3; i++) t.step();
 			double[] ms = new double[iterations];
+			long faults0 = ProcessMemory.minorFaults();
 			for (int i = 0; i < iterations; i++) {
 				long t0 = System.nanoTime();
 				t.step();
 				ms[i] = (System.nanoTime() - t0) / 1e6;
 			}
+			lastFaultsPerIteration = (ProcessMemory.minorFaults() - faults0) / (double) iterations;
 			return ms;
 		}
 	}
@@ -80,6 +85,7 @@ public final class TrainingBenchmark {
 			o.addProperty("images_per_s", Double.valueOf(BenchUtil.round(batch * 1000 / ms, 2)));
 			o.addProperty("forward_gflop_per_iteration", Double.valueOf(BenchUtil.round(
 				batch * (2 * Flops.generator(c) + 2 * Flops.discriminator(c)) / 1e9, 2)));
+			o.addProperty("page_faults_per_iteration", Double.valueOf(BenchUtil.round(lastFaultsPerIteration, 0)));
 			o.addProperty("peak_rss_mib", Double.valueOf(BenchUtil.round(ProcessMemory.peakMiB(), 0)));
 			o.addProperty("iterations", iterations);
 			o.addProperty("device", device.toString());

@@ -1,6 +1,7 @@
 package io.github.stylegan4fiji.core;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Paths;
 
@@ -17,6 +18,22 @@ public final class ProcessMemory {
 	/** Peak resident set size, MiB (−1 where unavailable). */
 	public static double peakMiB() {
 		return statusMiB("VmHWM");
+	}
+
+	/**
+	 * Minor page faults of this process so far (−1 where unavailable). Freshly mapped memory faults
+	 * once per page on first touch; a steady per-batch count shows memory being returned to the
+	 * system and mapped again (issue 17).
+	 */
+	public static long minorFaults() {
+		try {
+			String stat = new String(Files.readAllBytes(Paths.get("/proc/self/stat")), StandardCharsets.US_ASCII);
+			// fields after the command name (which may hold spaces) start at state; minflt is field 10
+			String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+			return Long.parseLong(f[7]);
+		} catch (IOException | RuntimeException e) {
+			return -1;
+		}
 	}
 
 	private static double statusMiB(String field) {
