@@ -39,6 +39,7 @@ import io.github.stylegan4fiji.train.TrainingStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.Locale;
 import io.github.stylegan4fiji.fiji.LossChart;
 import io.github.stylegan4fiji.fiji.ij1.MacroRunner;
@@ -75,6 +76,7 @@ public final class Main {
 		"           [--class NAME|N] [--limit N] [--fit crop|pad|resize] [--feature-network FILE] [--seed 0] [--lr 0.1] [--device auto]",
 		"           real images → latents (StyleGAN2 projector): OUT/projection.zip, targets/reconstructions.tif, comparison.png, curve.csv",
 		"  translate --model FILE --out DIR --from CLASS --to CLASS [--seeds 0-7] [--steps 8] [--centroid-shift] [--psi 1] [--cutoff 8]",
+		"  translate --model FILE --out DIR --latents projection.zip --to CLASS [--steps 8]   projected real images, by the centroid shift",
 		"           class translation: each seed's z and noise under class A, moved in W to class B (stack seeds × steps,",
 		"           montage, and the difference B − A per seed)",
 		"  info     --model FILE",
@@ -426,27 +428,30 @@ public final class Main {
 	static void translate(Args a) throws IOException {
 		Path modelFile = a.path("model");
 		Path out = a.path("out");
-		long[] seeds = SeedList.parse(a.string("seeds", "0-7"));
-		String from = a.required("from"), to = a.required("to");
+		String latentsFile = a.string("latents", null);
+		long[] seeds = latentsFile == null ? SeedList.parse(a.string("seeds", "0-7")) : null;
+		String from = latentsFile == null ? a.required("from") : null, to = a.required("to");
 		int steps = a.integer("steps", 8);
-		boolean shift = a.flag("centroid-shift", false);
+		boolean shift = latentsFile != null || a.flag("centroid-shift", false);
 		Truncation t = new Truncation(a.number("psi", 1.0), a.integer("cutoff", Truncation.OFFICIAL_CUTOFF));
 		Device device = Devices.parse(a.string("device", "auto"));
 		a.checkAllUsed();
 		try (FolderLock lock = FolderLock.acquire(out, "translate");
 				StyleGanModel m = ModelFile.load(modelFile, device); Sampler s = new Sampler(m, device)) {
 			AtomicFiles.removeLeftovers(out);
-			int ka = m.config.classIndex(from), kb = m.config.classIndex(to);
-			System.out.println("Class translation " + m.config.className(ka) + " → " + m.config.className(kb) + " of "
-				+ seeds.length + " seed(s) in " + steps + " steps with " + s.describeDevice());
-			Images frames = s.translate(seeds, ka, kb, steps, shift, t);
+			ProjectedLatents projected = latentsFile == null ? null : ProjectionFile.load(Paths.get(latentsFile));
+			int ka = projected != null ? projected.classLabel : m.config.classIndex(from), kb = m.config.classIndex(to);
+			int rows = projected != null ? projected.n : seeds.length;
+			System.out.println("Class translation " + (ka < 0 ? "?" : m.config.className(ka)) + " → " + m.config.className(kb) + " of "
+				+ (projected != null ? rows + " projected image(s)" : seeds.length + " seed(s)") + " in " + steps + " steps with " + s.describeDevice());
+			Images frames = projected != null ? s.translate(projected, kb, steps, t) : s.translate(seeds, ka, kb, steps, shift, t);
 			String name = "translate_" + fileSafe(m.config.className(ka)) + "-to-" + fileSafe(m.config.className(kb))
-				+ "_seeds" + SeedList.format(seeds) + "_steps" + steps + (shift ? "_centroid-shift" : "") + "_psi" + t.psi;
+				+ (projected != null ? "_projected" : "_seeds" + SeedList.format(seeds)) + "_steps" + steps + (shift ? "_centroid-shift" : "") + "_psi" + t.psi;
 			ImageFiles.saveTiff(ImageFiles.floatStack(frames, name), out.resolve(name + ".tif"));
 			ImageFiles.savePng(ImageFiles.montage(frames, steps, 1, name), out.resolve(name + ".png"));
-			Images diff = ClassTranslation.endDifference(frames, seeds.length, steps);
+			Images diff = ClassTranslation.endDifference(frames, rows, steps);
 			ImageFiles.saveTiff(ImageFiles.floatStack(diff, name + "_difference"), out.resolve(name + "_difference.tif"));
-			System.out.println("Wrote " + out.resolve(name + ".tif") + ", .png and _difference.tif (last − first frame per seed, model range)");
+			System.out.println("Wrote " + out.resolve(name + ".tif") + ", .png and _difference.tif (last − first frame per row, model range)");
 		}
 	}
 

@@ -11,6 +11,7 @@ public final class Eta {
 
 	private String stage;
 	private long start, startDone, lastDone;
+	private double secondsLeft = Double.NaN;
 
 	/** ", about 12 min left" once the stage has run two seconds and made progress; "" before. */
 	public String remaining(String stage, long done, long total) {
@@ -20,6 +21,7 @@ public final class Eta {
 	String remaining(String stage, long done, long total, long now) {
 		boolean restart = !stage.equals(this.stage) || done < lastDone;
 		lastDone = done;
+		secondsLeft = Double.NaN;
 		if (restart) {
 			this.stage = stage;
 			this.start = now;
@@ -28,7 +30,13 @@ public final class Eta {
 		}
 		double seconds = (now - start) / 1e9;
 		if (total <= 0 || done >= total || done <= startDone || seconds < 2) return "";
-		return ", about " + format(seconds / (done - startDone) * (total - done)) + " left";
+		secondsLeft = seconds / (done - startDone) * (total - done);
+		return ", about " + format(secondsLeft) + " left";
+	}
+
+	/** The estimate behind the last {@link #remaining} text, in seconds; NaN when it gave none. */
+	public double secondsLeft() {
+		return secondsLeft;
 	}
 
 	public static String format(double seconds) {

@@ -1,10 +1,13 @@
 package io.github.stylegan4fiji.fiji;
 
+import io.github.stylegan4fiji.core.Eta;
 import io.github.stylegan4fiji.core.Progress;
 import org.scijava.Cancelable;
 import org.scijava.app.StatusService;
 import org.scijava.log.LogService;
-import io.github.stylegan4fiji.core.Eta;
+
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * The SciJava side of {@link Progress}: the status bar shows stage and count, messages go to the
@@ -17,7 +20,7 @@ final class CommandProgress implements Progress {
 	private final LogService log;
 	private long lastStatus;
 	private final Eta eta = new Eta();
-	private boolean toldLong;
+	private final Set<String> told = new HashSet<>();
 
 	CommandProgress(Cancelable command, StatusService status, LogService log) {
 		this.command = command;
@@ -35,10 +38,10 @@ final class CommandProgress implements Progress {
 		lastStatus = now;
 		if (total > 0) status.showProgress((int) Math.min(done, Integer.MAX_VALUE), (int) Math.min(total, Integer.MAX_VALUE));
 		status.showStatus(stage + ": " + done + (total > 0 ? "/" + total : "") + left);
-		if (!toldLong && left.contains(" h left")) { // hours on this machine: say so once where it stays visible
-			toldLong = true;
-			log(stage + ": " + done + "/" + total + left + " (fewer images or pairs make it shorter; see the command's description)");
-		}
+		// a stage that takes minutes on this machine: say so once, early, where it stays visible (the
+		// estimate comes from the rate measured in the stage's first seconds)
+		if (eta.secondsLeft() >= 60 && told.add(stage))
+			log(stage + ": " + done + "/" + total + left + " at this machine's rate (Esc cancels; fewer images, pairs or kimg make it shorter)");
 	}
 
 	@Override

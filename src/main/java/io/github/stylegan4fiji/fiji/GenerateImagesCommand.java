@@ -37,7 +37,7 @@ public class GenerateImagesCommand extends StyleGanCommand {
 	}
 
 	private boolean fromLatents() {
-		return latents_file != null && !latents_file.getPath().isEmpty();
+		return given(latents_file);
 	}
 
 	@Override

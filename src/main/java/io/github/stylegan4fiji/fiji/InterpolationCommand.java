@@ -46,7 +46,7 @@ public class InterpolationCommand extends StyleGanCommand {
 
 	@Override
 	protected Images render(Sampler s) throws java.io.IOException {
-		if (latents_file != null && !latents_file.getPath().isEmpty())
+		if (given(latents_file))
 			return s.interpolate(ProjectionFile.load(latents_file.toPath()), (int) seed_a, (int) seed_b, frames,
 				new Truncation(psi, 0));
 		int[] k = s.classesOf(new long[] {seed_a, seed_b});
@@ -59,7 +59,7 @@ public class InterpolationCommand extends StyleGanCommand {
 	protected String[] imageLabels(Sampler s) {
 		String[] l = new String[frames];
 		for (int i = 0; i < frames; i++)
-			l[i] = String.format(java.util.Locale.ROOT, "%s %d → %d, t=%.3f", latents_file != null && !latents_file.getPath().isEmpty()
+			l[i] = String.format(java.util.Locale.ROOT, "%s %d → %d, t=%.3f", given(latents_file)
 				? "projected" : "seed", seed_a, seed_b, i / (double) (frames - 1));
 		return l;
 	}

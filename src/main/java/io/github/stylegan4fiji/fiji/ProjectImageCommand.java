@@ -19,6 +19,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.CancellationException;
 import io.github.stylegan4fiji.data.ImageFolder;
 
@@ -127,8 +128,8 @@ public class ProjectImageCommand extends ContextCommand {
 			int channels = reconstructions.getStackSize() / r.reconstructions.n;
 			for (int i = 0; i < r.reconstructions.n; i++)
 				for (int c = 0; c < channels; c++)
-					reconstructions.getStack().setSliceLabel(String.format(java.util.Locale.ROOT, "%s PSNR %.1f dB",
-						names == null ? "image " + (i + 1) : names[i], r.psnr[i]), i * channels + c + 1);
+					reconstructions.getStack().setSliceLabel(String.format(Locale.ROOT, "%s PSNR %.1f dB SSIM %.3f",
+						names == null ? "image " + (i + 1) : names[i], r.psnr[i], r.ssim[i]), i * channels + c + 1);
 			reconstructions.setProperty("Info", "StyleGAN for Fiji projection\nprojection_file=" + projection_file + "\n" + r.summary + "\n");
 			status.showStatus("Project Image: done");
 		} catch (CancellationException e) {

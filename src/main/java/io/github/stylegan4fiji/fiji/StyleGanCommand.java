@@ -83,6 +83,11 @@ public abstract class StyleGanCommand extends ContextCommand {
 	}
 
 	/** The class chosen in the dialog (−1: none). */
+	/** An optional file field: given when set and not empty (IJ1 dialogs and macros pass an empty path for none). */
+	protected static boolean given(File f) {
+		return f != null && !f.getPath().isEmpty();
+	}
+
 	protected static int chosenClass(Sampler s, String name) {
 		return name == null || name.trim().isEmpty() ? -1 : s.model().config.classIndex(name);
 	}

@@ -39,6 +39,8 @@ public final class ProjectionFile {
 		public int steps;
 		public double[] finalDistance;
 		public double[] psnr;
+		/** Per image, in the model's range (data range 2); absent in files written before it existed. */
+		public double[] ssim;
 	}
 
 	private ProjectionFile() {}

@@ -14,6 +14,7 @@ import io.github.stylegan4fiji.io.ModelFile;
 import io.github.stylegan4fiji.io.ProjectionFile;
 import io.github.stylegan4fiji.metrics.FeatureNetwork;
 import io.github.stylegan4fiji.metrics.FeatureNetworks;
+import io.github.stylegan4fiji.metrics.Ssim;
 import io.github.stylegan4fiji.sampling.Images;
 
 import java.io.IOException;
@@ -53,6 +54,8 @@ public final class ProjectionJob {
 		public Images targets;
 		public Images reconstructions;
 		public double[] psnr;
+		/** Structural similarity per image (NaN for images under 11 pixels, see {@link Ssim}). */
+		public double[] ssim;
 		public Path latentsFile;
 		public String summary;
 		/** The model's intensity mapping, to show the images in the data's range. */
@@ -89,8 +92,12 @@ public final class ProjectionJob {
 				o.targets = new Images(d.count, d.channels, d.resolution, d.resolution, targets);
 				o.reconstructions = new Images(d.count, d.channels, d.resolution, d.resolution, o.result.images);
 				o.psnr = new double[d.count];
-				for (int i = 0; i < d.count; i++)
-					o.psnr[i] = Projector.psnr(targets, i * d.imageSize(), o.result.images, i * d.imageSize(), d.imageSize());
+				o.ssim = new double[d.count];
+				for (int i = 0; i < d.count; i++) {
+					int at = i * d.imageSize();
+					o.psnr[i] = Projector.psnr(targets, at, o.result.images, at, d.imageSize());
+					o.ssim[i] = Ssim.ssim(targets, at, o.result.images, at, d.channels, d.resolution, d.resolution, 2.0);
+				}
 				write(m, o);
 				return o;
 			} finally {
@@ -107,6 +114,7 @@ public final class ProjectionJob {
 		info.steps = options.steps;
 		info.finalDistance = o.result.finalDistance;
 		info.psnr = o.psnr;
+		info.ssim = o.ssim;
 		o.latentsFile = out.resolve(LATENTS_FILE);
 		ProjectionFile.save(o.latentsFile, o.result.latents, info);
 		ImageFiles.saveFloatTiff(o.targets, "targets", out.resolve("targets.tif"));
@@ -118,6 +126,7 @@ public final class ProjectionJob {
 		for (int s = 0; s < o.result.curve.length; s++)
 			csv.append(s + 1).append(',').append(Arrays.stream(o.result.curve[s]).average().orElse(Double.NaN)).append('\n');
 		AtomicFiles.write(out.resolve("curve.csv"), csv.toString().getBytes(StandardCharsets.UTF_8));
-		o.summary = Projector.summary(o.result) + String.format(Locale.ROOT, ", mean PSNR %.2f dB", Arrays.stream(o.psnr).average().orElse(Double.NaN));
+		o.summary = Projector.summary(o.result) + String.format(Locale.ROOT, ", mean PSNR %.2f dB, mean SSIM %.3f",
+			Arrays.stream(o.psnr).average().orElse(Double.NaN), Arrays.stream(o.ssim).average().orElse(Double.NaN));
 	}
 }

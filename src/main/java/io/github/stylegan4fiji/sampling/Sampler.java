@@ -437,14 +437,51 @@ public final class Sampler implements AutoCloseable {
 				noiseSeeds[i * steps + f] = seeds[i];
 			}
 		}
-		float[] pathCentres = null;
-		if (t.psi != 1.0) {
-			float[] one = lerpCentres(classA, classB, steps)[0];
-			pathCentres = new float[n * steps * d];
-			for (int i = 0; i < n; i++) System.arraycopy(one, 0, pathCentres, i * steps * d, steps * d);
-		}
-		return renderCentred(broadcast(ws), n * steps, pathCentres == null ? null : broadcastCentres(pathCentres), t,
+		return renderCentred(broadcast(ws), n * steps, translationCentres(classA, classB, steps, n, t), t,
 			NoiseSpec.perSample(noiseSeeds));
+	}
+
+	/**
+	 * Class translation of projected images (a conditional model; the file's images were projected into
+	 * class A, the class they are shown under): each image's w — every layer's, for W+ — moves by
+	 * s·(w̄_B − w̄_A), s from 0 to 1 in {@code steps} frames, with the image's own noise maps. A projected
+	 * image has no z to map under class B, so the path is the centroid shift; frame 0 is the reconstruction.
+	 */
+	public Images translate(ProjectedLatents p, int classB, int steps, Truncation t) {
+		p.checkFits(config);
+		if (!config.isConditional() || p.classLabel < 0)
+			throw new IllegalArgumentException("class translation of projected images needs a conditional model and images projected into one of its classes");
+		classLabelCheck(classB);
+		if (steps < 2) throw new IllegalArgumentException("class translation needs at least 2 steps");
+		int n = p.n, d = config.dlatentSize, classA = p.classLabel;
+		float[] centres = params.hostValues(GeneratorNetwork.CLASS_DLATENT_AVG);
+		float[][] from = p.perLayer(config.numLayers());
+		float[][] ws = new float[from.length][];
+		Map<float[], float[]> moved = new IdentityHashMap<>(); // layers sharing one w share the path
+		for (int l = 0; l < from.length; l++)
+			ws[l] = moved.computeIfAbsent(from[l], a -> {
+				float[] out = new float[n * steps * d];
+				for (int i = 0; i < n; i++)
+					for (int f = 0; f < steps; f++) {
+						double s = f / (double) (steps - 1);
+						for (int j = 0; j < d; j++)
+							out[(i * steps + f) * d + j] = (float) (a[i * d + j] + s * (centres[classB * d + j] - centres[classA * d + j]));
+					}
+				return out;
+			});
+		int[] frameImage = new int[n * steps];
+		for (int i = 0; i < frameImage.length; i++) frameImage[i] = i / steps;
+		return renderCentred(ws, n * steps, translationCentres(classA, classB, steps, n, t), t, NoiseSpec.given(p.select(frameImage).noise));
+	}
+
+	/** Truncation centres along translation paths from class A to B ({@code n} rows of {@code steps}); null for ψ = 1. */
+	private float[][] translationCentres(int classA, int classB, int steps, int n, Truncation t) {
+		if (t.psi == 1.0) return null;
+		int d = config.dlatentSize;
+		float[] one = lerpCentres(classA, classB, steps)[0];
+		float[] all = new float[n * steps * d];
+		for (int i = 0; i < n; i++) System.arraycopy(one, 0, all, i * steps * d, steps * d);
+		return broadcastCentres(all);
 	}
 
 	private void classLabelCheck(int label) {

@@ -19,6 +19,7 @@ import io.github.stylegan4fiji.metrics.FeatureNetwork;
 import io.github.stylegan4fiji.sampling.ClassTranslation;
 import io.github.stylegan4fiji.sampling.Images;
 import io.github.stylegan4fiji.sampling.NoiseSpec;
+import io.github.stylegan4fiji.sampling.ProjectedLatents;
 import io.github.stylegan4fiji.sampling.Sampler;
 import io.github.stylegan4fiji.sampling.Truncation;
 import org.junit.jupiter.api.Test;
@@ -169,6 +170,44 @@ class ConditionalTest {
 			s.classLabel(-1);
 			assertArrayEquals(new int[] {0, 1, 0, 1}, s.classesOf(new long[] {4, 5, 6, 7}));
 			assertThrows(IllegalArgumentException.class, () -> s.mapZ(new float[c.latentSize], 1));
+		}
+	}
+
+	/** Projected real images under class translation: frame 0 is the reconstruction, the last frame w + (w̄_B − w̄_A) on every layer. */
+	@Test
+	void translationOfProjectedImagesIsTheCentroidShiftOfTheirLatents() throws IOException {
+		StyleGanConfig c = conditionalArch();
+		try (StyleGanModel m = StyleGanModel.create(c, DataRange.ofType(DataRange.PixelType.UINT8), 5, Device.cpu());
+				Sampler s = new Sampler(m, Device.cpu())) {
+			io.github.stylegan4fiji.sampling.ClassCentres.update(m);
+			int n = 2, layers = c.numLayers(), d = c.dlatentSize;
+			float[] mapped = s.mapZ(io.github.stylegan4fiji.sampling.Latents.zBatch(new long[] {3, 8}, c.latentSize), n, new int[] {0, 0});
+			float[] w = new float[n * layers * d]; // W+: each layer its own w (the mapped one, nudged per layer)
+			for (int i = 0; i < n; i++)
+				for (int l = 0; l < layers; l++)
+					for (int j = 0; j < d; j++) w[(i * layers + l) * d + j] = mapped[i * d + j] + 0.05f * l * ((j % 3) - 1);
+			float[][] noise = new float[layers][];
+			float[][] a = NoiseSpec.seededMaps(c, 11), b = NoiseSpec.seededMaps(c, 12);
+			for (int l = 0; l < layers; l++) {
+				noise[l] = Arrays.copyOf(a[l], 2 * a[l].length);
+				System.arraycopy(b[l], 0, noise[l], a[l].length, b[l].length);
+			}
+			ProjectedLatents p = new ProjectedLatents(n, layers, d, w, noise, 0, new String[] {"x", "y"});
+			Images frames = s.translate(p, 1, 3, Truncation.NONE);
+			assertEquals(n * 3, frames.n);
+			float[] centres = m.gEma().hostValues(io.github.stylegan4fiji.core.GeneratorNetwork.CLASS_DLATENT_AVG);
+			float[] shifted = w.clone();
+			for (int i = 0; i < n * layers; i++)
+				for (int j = 0; j < d; j++) shifted[i * d + j] += centres[d + j] - centres[j];
+			Images start = s.render(p, Truncation.NONE);
+			Images end = s.render(new ProjectedLatents(n, layers, d, shifted, noise, 1, null), Truncation.NONE);
+			for (int i = 0; i < n; i++) {
+				assertClose(start.slice(i, 1), frames.slice(i * 3, 1), "image " + i + ": frame 0 = the reconstruction");
+				assertClose(end.slice(i, 1), frames.slice(i * 3 + 2, 1), "image " + i + ": last frame = w shifted by the class centres");
+			}
+			assertFalse(Arrays.equals(start.data, end.data), "the shift changes the images");
+			ProjectedLatents noClass = new ProjectedLatents(n, layers, d, w, noise, -1, null);
+			assertThrows(IllegalArgumentException.class, () -> s.translate(noClass, 1, 3, Truncation.NONE));
 		}
 	}
 
