@@ -86,7 +86,8 @@ class CommandsTest {
 		assertFalse(p.isCanceled(), p.getCancelReason());
 		ij.ImagePlus rec = (ij.ImagePlus) p.getOutput("reconstructions");
 		assertEquals(4, rec.getStackSize());
-		assertTrue(rec.getStack().getSliceLabel(1).startsWith("cell0.tif PSNR"), rec.getStack().getSliceLabel(1));
+		assertTrue(rec.getStack().getSliceLabel(1).startsWith("cell0.tif PSNR") && rec.getStack().getSliceLabel(1).contains(" SSIM 0."),
+			rec.getStack().getSliceLabel(1));
 		File latents = new File((String) p.getOutput("projection_file"));
 		assertTrue(latents.exists());
 		for (String f : new String[] {"targets.tif", "reconstructions.tif", "comparison.png", "curve.csv"})
@@ -109,6 +110,10 @@ class CommandsTest {
 		CommandModule bad = run(InterpolationCommand.class, "model", model, "latents_file", latents, "seed_a", 0L, "seed_b", 5L,
 			"frames", 4, "device", "cpu");
 		assertTrue(bad.isCanceled() && bad.getCancelReason().contains("does not exist"), bad.getCancelReason());
+		// class translation needs a conditional model: a message, not a stack trace
+		CommandModule translate = run(ClassTranslationCommand.class, "model", model, "latents_file", latents, "to_class", "1",
+			"device", "cpu");
+		assertTrue(translate.isCanceled() && translate.getCancelReason().contains("no classes"), translate.getCancelReason());
 	}
 
 	@Test

@@ -19,17 +19,20 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * Model files written before the graph fix (format version 1) keep rendering what they rendered:
- * the shipped model's images for seeds 0–3 were saved by the old code (commit d8a6fe1, batch 1) in
- * src/test/resources/legacy; new files carry graph version 2.
+ * the then shipped model's images for seeds 0–3 were saved by the old code (commit d8a6fe1, batch 1) in
+ * src/test/resources/legacy, next to that model (the default until December 2026); new files carry
+ * graph version 2.
  */
 class LegacyGraphTest {
+
+	private static final Path LEGACY_MODEL = Paths.get("src", "test", "resources", "legacy", "fashion-mnist-32-v1.zip");
 
 	@TempDir
 	Path dir;
 
 	@Test
 	void formatVersion1FilesRenderAsBefore() throws Exception {
-		Path model = Paths.get("models", "fashion-mnist-32.zip");
+		Path model = LEGACY_MODEL;
 		assertEquals(1, ModelFile.readManifest(model).formatVersion);
 		float[] before = SafeTensors.read(Files.readAllBytes(Paths.get("src", "test", "resources", "legacy",
 			"fashion-mnist-32-v1-seeds0-3.safetensors")), "legacy").get("images").data;
@@ -58,7 +61,7 @@ class LegacyGraphTest {
 		assertEquals(ModelFile.FORMAT_VERSION, man.formatVersion);
 		assertEquals(2, man.config.graphVersion);
 		// a graph-1 model saved again (e.g. a resumed old run) stays graph 1
-		try (StyleGanModel m = ModelFile.load(Paths.get("models", "fashion-mnist-32.zip"), Device.cpu())) {
+		try (StyleGanModel m = ModelFile.load(LEGACY_MODEL, Device.cpu())) {
 			ModelFile.saveForSampling(m, dir.resolve("old.zip"));
 		}
 		assertEquals(1, ModelFile.readManifest(dir.resolve("old.zip")).config.graphVersion);
