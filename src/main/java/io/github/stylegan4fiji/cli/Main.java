@@ -432,7 +432,7 @@ public final class Main {
 		long[] seeds = latentsFile == null ? SeedList.parse(a.string("seeds", "0-7")) : null;
 		String from = latentsFile == null ? a.required("from") : null, to = a.required("to");
 		int steps = a.integer("steps", 8);
-		boolean shift = latentsFile != null || a.flag("centroid-shift", false);
+		boolean shift = a.flag("centroid-shift", false) || latentsFile != null; // projected images: always the shift
 		Truncation t = new Truncation(a.number("psi", 1.0), a.integer("cutoff", Truncation.OFFICIAL_CUTOFF));
 		Device device = Devices.parse(a.string("device", "auto"));
 		a.checkAllUsed();

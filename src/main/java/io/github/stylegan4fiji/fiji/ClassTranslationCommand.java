@@ -119,6 +119,6 @@ public class ClassTranslationCommand extends StyleGanCommand {
 
 	@Override
 	protected String title() {
-		return "StyleGAN class translation " + class_name + " to " + to_class;
+		return "StyleGAN class translation " + (given(latents_file) ? "of projected images" : class_name) + " to " + to_class;
 	}
 }

@@ -451,6 +451,7 @@ public final class Sampler implements AutoCloseable {
 		p.checkFits(config);
 		if (!config.isConditional() || p.classLabel < 0)
 			throw new IllegalArgumentException("class translation of projected images needs a conditional model and images projected into one of its classes");
+		classLabelCheck(p.classLabel);
 		classLabelCheck(classB);
 		if (steps < 2) throw new IllegalArgumentException("class translation needs at least 2 steps");
 		int n = p.n, d = config.dlatentSize, classA = p.classLabel;
