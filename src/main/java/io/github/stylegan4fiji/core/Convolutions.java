@@ -139,6 +139,10 @@ public final class Convolutions {
 	private static NDArray gemm(NDArray x, NDArray w, ConvShape s) {
 		long ho = s.outHeight(), wo = s.outWidth(), k = s.kernel;
 		if (k == 1 && s.stride == 1 && s.pad == 0) {
+			// one channel in or out (fromRGB / toRGB of grayscale): a broadcast product (and a channel sum)
+			// takes half the time of a matrix product with an inner or outer dimension of 1, backward included
+			if (s.in == 1) return x.mul(w.reshape(1, s.out, 1, 1));
+			if (s.out == 1) return x.mul(w.reshape(1, s.in, 1, 1)).sum(new int[] {1}, true);
 			return w.reshape(s.out, s.in).matMul(x.reshape(s.batch, s.in, (long) s.height * s.width)).reshape(s.batch, s.out, ho, wo);
 		}
 		NDArray cols = NDArrays.stack(slices(x, s), 2).reshape(s.batch, s.in * k * k, ho * wo); // [N, C·k², L], (c, i, j) order
@@ -160,14 +164,25 @@ public final class Convolutions {
 		return y;
 	}
 
-	/** The k² input windows [N, C, Ho, Wo] of the zero-padded input, row-major over the taps. */
+	/**
+	 * The k² input windows [N, C, Ho, Wo] of the zero-padded input, row-major over the taps. Without
+	 * stride each window is one pad of x by (p − j, j + p − k + 1, p − i, i + p − k + 1), negative
+	 * sides cropping: a pad back-propagates as a crop of its gradient, whereas a crop of the padded
+	 * input back-propagates as a zero-filled array of the padded size, k² of them per convolution.
+	 */
 	private static NDList slices(NDArray x, ConvShape s) {
-		int p = s.pad, st = s.stride;
+		int p = s.pad, st = s.stride, k = s.kernel;
 		long ho = s.outHeight(), wo = s.outWidth();
+		NDList out = new NDList(k * k);
+		if (st == 1) {
+			for (int i = 0; i < k; i++)
+				for (int j = 0; j < k; j++)
+					out.add(p - i == 0 && p - j == 0 && k == 1 ? x : x.pad(new Shape(p - j, j + p - k + 1, p - i, i + p - k + 1), 0));
+			return out;
+		}
 		NDArray xp = p > 0 ? x.pad(new Shape(p, p, p, p), 0) : x;
-		NDList out = new NDList(s.kernel * s.kernel);
-		for (int i = 0; i < s.kernel; i++)
-			for (int j = 0; j < s.kernel; j++)
+		for (int i = 0; i < k; i++)
+			for (int j = 0; j < k; j++)
 				out.add(xp.get(new NDIndex(":, :, {}:{}:{}, {}:{}:{}", i, i + st * (ho - 1) + 1, st, j, j + st * (wo - 1) + 1, st)));
 		return out;
 	}

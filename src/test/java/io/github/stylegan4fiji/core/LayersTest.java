@@ -155,6 +155,50 @@ class LayersTest {
 	}
 
 	@Test
+	void fusedResamplingGradientsEqualTheSeparateForm() {
+		// backward through the phase split/crop/interleave and the padded kernel sums, in float64:
+		// gradients of Σ y·r with respect to input and weight, fused against resample + 3×3 conv
+		NDArray x0 = m.create(randn(21, 2 * 5 * 6 * 8), new Shape(2, 5, 6, 8)).toType(ai.djl.ndarray.types.DataType.FLOAT64, false);
+		NDArray w0 = m.create(randn(22, 3 * 5 * 9), new Shape(3, 5, 3, 3)).toType(ai.djl.ndarray.types.DataType.FLOAT64, false);
+		NDArray rUp = m.create(randn(23, 2 * 3 * 12 * 16), new Shape(2, 3, 12, 16)).toType(ai.djl.ndarray.types.DataType.FLOAT64, false);
+		NDArray rDown = m.create(randn(24, 2 * 3 * 3 * 4), new Shape(2, 3, 3, 4)).toType(ai.djl.ndarray.types.DataType.FLOAT64, false);
+		for (boolean up : new boolean[] {true, false}) {
+			NDArray[][] grads = new NDArray[2][];
+			for (int fused = 0; fused < 2; fused++) {
+				NDArray x = x0.duplicate(), w = w0.duplicate();
+				x.setRequiresGradient(true);
+				w.setRequiresGradient(true);
+				Autograd.gradMode(true);
+				try {
+					NDArray y = up ? Layers.upConv(x, w, fused == 1) : convDownWith(x, w, fused == 1);
+					Autograd.backward(y.mul(up ? rUp : rDown).sum());
+				} finally {
+					Autograd.gradMode(false);
+				}
+				grads[fused] = new NDArray[] {x.getGradient().duplicate(), w.getGradient().duplicate()};
+			}
+			for (int i = 0; i < 2; i++)
+				assertTrue(EngineCheck.relativeError(grads[1][i], grads[0][i]) < 1e-12,
+					(up ? "upConv" : "convDown") + (i == 0 ? " ∂x " : " ∂w ") + EngineCheck.relativeError(grads[1][i], grads[0][i]));
+		}
+		// the stride-2 adjoint (R1 through a fused convDown) against the adjoint of the separate form
+		NDArray dy = rDown;
+		Params p = new Params(m);
+		p.put("C/weight", w0.duplicate(), true);
+		NDArray fusedAdj = Layers.convDownInputGrad(dy, p, "C", 1.0, true);
+		NDArray plainAdj = Layers.convDownInputGrad(dy, p, "C", 1.0, false);
+		assertEquals(new Shape(2, 5, 6, 8), fusedAdj.getShape());
+		assertTrue(EngineCheck.relativeError(fusedAdj, plainAdj) < 1e-12, "convDownInputGrad " + EngineCheck.relativeError(fusedAdj, plainAdj));
+	}
+
+	/** convDown with a given (already scaled) weight and no bias. */
+	private static NDArray convDownWith(NDArray x, NDArray w, boolean fused) {
+		Params p = new Params(x.getManager());
+		p.put("C/weight", w, true);
+		return Layers.convDown(x, p, "C", Math.sqrt(w.getShape().get(1) * 9.0), fused); // gain·(1/√fan_in) = 1
+	}
+
+	@Test
 	void upscaleRepeatsPixelsAndDownscaleAverages() {
 		float[] x = {1, 2, 3, 4};
 		assertArrayEquals(new float[] {1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4},
