@@ -177,7 +177,7 @@ public final class Convolutions {
 		if (st == 1) {
 			for (int i = 0; i < k; i++)
 				for (int j = 0; j < k; j++)
-					out.add(p - i == 0 && p - j == 0 && k == 1 ? x : x.pad(new Shape(p - j, j + p - k + 1, p - i, i + p - k + 1), 0));
+					out.add(x.pad(new Shape(p - j, j + p - k + 1, p - i, i + p - k + 1), 0));
 			return out;
 		}
 		NDArray xp = p > 0 ? x.pad(new Shape(p, p, p, p), 0) : x;
