@@ -69,7 +69,9 @@ public final class GenerationBenchmark {
 			long faults0 = 0;
 			// both paths warmed alike and measured interleaved (alternating which goes first), so that a
 			// noisy machine does not favour the one measured later
-			for (int i = 0; i < 3; i++) {
+			// 10 warm-up batches: with 3, the first timed batches still ran 1.5× slower than the settled
+			// loop on the 2-core machine (allocator and oneDNN caches filling; docs/benchmarks.md)
+			for (int i = 0; i < 10; i++) {
 				timeSampler(sampler, seeds, t);
 				timeNetwork(model, c, batch);
 			}
