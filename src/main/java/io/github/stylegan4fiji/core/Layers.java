@@ -53,14 +53,16 @@ public final class Layers {
 		NDArray w = p.get(name + "/weight");
 		NDArray b = p.get(name + "/bias");
 		double coef = heCoefficient(gain, w.getShape().get(1), lrmul);
-		return Linear.linear(x, Scalars.mul(w, coef), Scalars.mul(b, lrmul)).singletonOrThrow();
+		return Linear.linear(x, p.derived(name + "/weight×" + coef, () -> Scalars.mul(w, coef)),
+			p.derived(name + "/bias×" + lrmul, () -> Scalars.mul(b, lrmul))).singletonOrThrow();
 	}
 
 	/** Equalized-LR weight of a conv layer, already scaled. */
 	public static NDArray convWeight(Params p, String name, double gain) {
 		NDArray w = p.get(name + "/weight");
 		Shape s = w.getShape();
-		return Scalars.mul(w, heCoefficient(gain, s.get(1) * s.get(2) * s.get(3), 1.0));
+		double coef = heCoefficient(gain, s.get(1) * s.get(2) * s.get(3), 1.0);
+		return p.derived(name + "/weight×" + coef, () -> Scalars.mul(w, coef));
 	}
 
 	static NDArray biasOrNull(Params p, String name) {
@@ -82,29 +84,65 @@ public final class Layers {
 	 * {@code w}, without bias (in the official graph the bias comes after the blur).
 	 */
 	public static NDArray upConv(NDArray x, NDArray w, boolean fused) {
-		if (!fused) {
-			return Convolutions.conv2d(upscale2d(x, 2), w, null, 1, 1);
-		}
-		// Fused (sub-pixel) form: output pixel (2i+a, 2j+b) sees input rows {i−1, i} (a = 0) or
-		// {i, i+1} (a = 1) with the 3×3 taps summed accordingly, i.e. one 2×2 kernel per phase (a, b).
-		// One 2×2 convolution computes all four phases (4/9 of the multiply-adds of upsample + 3×3),
-		// then the phases are interleaved. Same values as the separate form (tested). libtorch's
-		// transposed convolution would do the same but DJL's PyTorch engine does not expose it.
-		Shape s = x.getShape();
-		long n = s.get(0), h = s.get(2), wd = s.get(3);
+		return upConvWith(x, fused ? upsamplingPhaseKernel(w) : w);
+	}
+
+	/**
+	 * {@link #upConv} of layer {@code name}'s scaled kernel, flipped in both spatial axes if asked;
+	 * the kernel (and its fused form) is {@linkplain Params#derived derived} once per sampling view.
+	 */
+	public static NDArray upConv(NDArray x, Params p, String name, double gain, boolean flip, boolean fused) {
+		String key = name + "/upsampling×" + gain + (flip ? "/flipped" : "") + (fused ? "/phases" : "");
+		return upConvWith(x, p.derived(key, () -> {
+			NDArray w = convWeight(p, name, gain);
+			if (flip) w = w.flip(2, 3);
+			return fused ? upsamplingPhaseKernel(w) : w;
+		}));
+	}
+
+	/**
+	 * Fused (sub-pixel) form: output pixel (2i+a, 2j+b) sees input rows {i−1, i} (a = 0) or
+	 * {i, i+1} (a = 1) with the 3×3 taps summed accordingly, i.e. one 2×2 kernel per phase (a, b).
+	 * One 2×2 convolution computes all four phases (4/9 of the multiply-adds of upsample + 3×3),
+	 * then the phases are interleaved. Same values as the separate form (tested). libtorch's
+	 * transposed convolution would do the same but DJL's PyTorch engine does not expose it.
+	 * <p>
+	 * The four phase kernels are linear in w: one product of w [out·in, 9] with the constant
+	 * [4, 9, 4] map gives them in the order the convolution needs, [(a, b), out, in, (p, q)] → [4·out, in, 2, 2]
+	 * (a per-phase product of [2, 3] tap matrices was a batched product over out·in tiny matrices).
+	 */
+	static NDArray upsamplingPhaseKernel(NDArray w) {
 		long out = w.getShape().get(0), in = w.getShape().get(1);
-		NDManager m = x.getManager();
-		NDArray[] taps = {
-			HostArrays.upload(m, new float[] {1, 0, 0, 0, 1, 1}, new Shape(2, 3)).toDevice(x.getDevice(), false).toType(w.getDataType(), false),
-			HostArrays.upload(m, new float[] {1, 1, 0, 0, 0, 1}, new Shape(2, 3)).toDevice(x.getDevice(), false).toType(w.getDataType(), false)};
-		NDArray w2 = w.reshape(out * in, 3, 3);
-		NDArray[] phases = new NDArray[4];
-		for (int a = 0; a < 2; a++)
-			for (int b = 0; b < 2; b++)
-				phases[a * 2 + b] = taps[a].matMul(w2).matMul(taps[b].transpose()).reshape(1, out, in, 2, 2);
-		NDArray k = phases[0].concat(phases[1], 0).concat(phases[2], 0).concat(phases[3], 0).reshape(4 * out, in, 2, 2);
+		NDArray phaseMap = HostArrays.upload(w.getManager(), UPSAMPLING_PHASE_MAP, new Shape(4, 9, 4))
+			.toDevice(w.getDevice(), false).toType(w.getDataType(), false);
+		return w.reshape(1, out * in, 9).matMul(phaseMap).reshape(4 * out, in, 2, 2);
+	}
+
+	/** 2× upsampling convolution with a 3×3 kernel (separate form) or a phase kernel [4·out, in, 2, 2] (fused). */
+	private static NDArray upConvWith(NDArray x, NDArray k) {
+		if (k.getShape().get(2) == 3) return Convolutions.conv2d(upscale2d(x, 2), k, null, 1, 1);
+		Shape s = x.getShape();
+		long n = s.get(0), h = s.get(2), wd = s.get(3), out = k.getShape().get(0) / 4;
 		NDArray y = Convolutions.conv2d(x, k, null, 1, 1).reshape(n, 2, 2, out, h + 1, wd + 1);
 		return interleavePhases(y, n, out, h, wd);
+	}
+
+	/**
+	 * [(a, b), (u, v), (p, q)] → 1 where the 3×3 tap (u, v) of the upsampling convolution falls on
+	 * tap (p, q) of phase (a, b)'s 2×2 kernel: rows of phase a = 0 sum taps {0} and {1, 2}, of a = 1
+	 * taps {0, 1} and {2} (the same for columns).
+	 */
+	private static final float[] UPSAMPLING_PHASE_MAP = upsamplingPhaseMap();
+
+	private static float[] upsamplingPhaseMap() {
+		int[][] tapOf = {{0, 1, 1}, {0, 0, 1}}; // [phase][3×3 tap index] → 2×2 tap index
+		float[] map = new float[4 * 9 * 4];
+		for (int a = 0; a < 2; a++)
+			for (int b = 0; b < 2; b++)
+				for (int u = 0; u < 3; u++)
+					for (int v = 0; v < 3; v++)
+						map[((a * 2 + b) * 9 + u * 3 + v) * 4 + tapOf[a][u] * 2 + tapOf[b][v]] = 1;
+		return map;
 	}
 
 	/** x + the layer's bias, per channel. */
@@ -168,13 +206,15 @@ public final class Layers {
 	 */
 	private static NDArray interleavePhases(NDArray y, long n, long c, long h, long w) {
 		NDList phases = y.reshape(n, 4, c * (h + 1), w + 1).split(4, 1);
-		NDList cropped = new NDList(4);
+		// written into the output viewed as [N, C, H, 2, W, 2]: one strided copy per phase (half the
+		// time of stacking the phases and transposing), and the gradient of a phase is a strided read
+		NDArray out = y.getManager().create(new Shape(n, c, h, 2, w, 2), y.getDataType(), y.getDevice()); // all written below
 		for (int k = 0; k < 4; k++) {
 			int a = k / 2, b = k % 2;
-			cropped.add(phases.get(k).reshape(n, c, h + 1, w + 1).get(new NDIndex(":, :, {}:{}, {}:{}", a, a + h, b, b + w)));
+			out.set(new NDIndex(":, :, :, {}, :, {}", a, b),
+				phases.get(k).reshape(n, c, h + 1, w + 1).get(new NDIndex(":, :, {}:{}, {}:{}", a, a + h, b, b + w)));
 		}
-		return NDArrays.stack(cropped, 4) // [N, C, H, W, (a, b)]
-			.reshape(n, c, h, w, 2, 2).transpose(0, 1, 2, 4, 3, 5).reshape(n, c, 2 * h, 2 * w);
+		return out.reshape(n, c, 2 * h, 2 * w);
 	}
 
 	/** Adjoint of a dense layer with respect to its input: dy · (W·coef). */
@@ -253,6 +293,11 @@ public final class Layers {
 	 * longer than this one depthwise convolution, forward and backward.)
 	 */
 	public static NDArray blur(NDArray x) {
+		return blur(x, null);
+	}
+
+	/** {@link #blur} with a per-channel bias [C] (or null) added by the same convolution. */
+	public static NDArray blur(NDArray x, NDArray bias) {
 		int c = (int) x.getShape().get(1);
 		NDManager m = x.getManager();
 		float[] k = new float[c * 9];
@@ -260,7 +305,7 @@ public final class Layers {
 		for (int i = 0; i < c; i++)
 			for (int j = 0; j < 9; j++) k[i * 9 + j] = f[j] / 16f;
 		NDArray kernel = HostArrays.upload(m, k, new Shape(c, 1, 3, 3)).toDevice(x.getDevice(), false).toType(x.getDataType(), false);
-		return Convolutions.conv2d(x, kernel, null, 1, 1, c);
+		return Convolutions.conv2d(x, kernel, bias, 1, 1, c);
 	}
 
 	// ---- normalisation and styles -------------------------------------------------------------

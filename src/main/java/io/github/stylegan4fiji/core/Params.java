@@ -26,9 +26,49 @@ public final class Params implements AutoCloseable {
 	private final NDManager manager;
 	private final Map<String, NDArray> tensors = new LinkedHashMap<>();
 	private final Set<String> buffers = new java.util.HashSet<>();
+	/** Values derived from the tensors, kept by a {@linkplain #samplingView sampling view}; null otherwise. */
+	private final Map<String, NDArray> derived;
 
 	public Params(NDManager parent) {
 		this.manager = parent.newSubManager();
+		this.derived = null;
+	}
+
+	private Params(Params of, NDManager parent) {
+		this.manager = parent.newSubManager();
+		this.tensors.putAll(of.tensors); // shared, still owned by {@code of}
+		this.buffers.addAll(of.buffers);
+		this.derived = new java.util.HashMap<>();
+	}
+
+	/**
+	 * The same tensors for sampling, where they do not change: values derived from them (weights
+	 * scaled for the equalized learning rate, resampling kernels, constant filters) are computed on
+	 * first use and kept until the view is closed, instead of once per batch. The tensors must not
+	 * change while the view is in use — the trainer updates G_ema in place between steps, so its
+	 * samplers live within one grid or metric job. Closing the view frees only the derived values.
+	 */
+	public Params samplingView(NDManager parent) {
+		return new Params(this, parent);
+	}
+
+	/**
+	 * {@code compute}'s value: once per view in a {@linkplain #samplingView sampling view}, on every
+	 * call otherwise (in training the tensors change every step and gradients must reach them).
+	 * {@code key} names what is computed and must determine it, e.g. the tensor name and the gain.
+	 */
+	public NDArray derived(String key, java.util.function.Supplier<NDArray> compute) {
+		if (derived == null) return compute.get();
+		NDArray v = derived.get(key);
+		if (v == null) {
+			v = compute.get();
+			for (NDArray t : tensors.values())
+				if (t == v) return v; // e.g. a scale of 1: the tensor itself, owned elsewhere
+			ai.djl.ndarray.NDScope.unregister(v); // computed inside a batch's scope, kept beyond it
+			v.attach(manager);
+			derived.put(key, v);
+		}
+		return v;
 	}
 
 	/** Creates every declared tensor, drawing normal ones from a machine-independent generator. */
@@ -58,6 +98,7 @@ public final class Params implements AutoCloseable {
 
 	/** Adds or replaces a tensor; it moves into this set's manager. */
 	public void put(String name, NDArray value, boolean trainable) {
+		if (derived != null) throw new IllegalStateException("a sampling view is read-only");
 		NDArray old = tensors.put(name, value);
 		if (old != null && old != value) old.close();
 		value.attach(manager);

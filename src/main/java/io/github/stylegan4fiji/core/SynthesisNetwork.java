@@ -109,11 +109,13 @@ public final class SynthesisNetwork {
 			if (r == rEnd && frac > 0) previous = x;
 			int res = 1 << r;
 			String s = scope(res);
-			NDArray k = Layers.convWeight(p, s + "Conv0_up", Layers.SQRT2);
-			NDArray y = Layers.upConv(x, c.flipsUpsamplingKernel(res) ? k.flip(2, 3) : k, c.fused(res));
-			if (c.graphVersion < 2) y = Layers.addBias(y, p, s + "Conv0_up"); // graph 1: bias before the blur
-			if (c.blur) y = Layers.blur(y);
-			if (c.graphVersion >= 2) y = Layers.addBias(y, p, s + "Conv0_up"); // official: blur → noise → bias
+			NDArray y = Layers.upConv(x, p, s + "Conv0_up", Layers.SQRT2, c.flipsUpsamplingKernel(res), c.fused(res));
+			if (c.graphVersion < 2) { // graph 1: bias before the blur
+				y = Layers.addBias(y, p, s + "Conv0_up");
+				if (c.blur) y = Layers.blur(y);
+			} else { // official: blur → noise → bias; additions commute, so the blur's convolution adds the bias
+				y = c.blur ? Layers.blur(y, p.get(s + "Conv0_up/bias")) : Layers.addBias(y, p, s + "Conv0_up");
+			}
 			x = epilogue(p, y, s + "Conv0_up", 2 * r - 4, w, noise, observer);
 			x = epilogue(p, Layers.conv(x, p, s + "Conv1", Layers.SQRT2), s + "Conv1", 2 * r - 3, w, noise, observer);
 		}

@@ -52,7 +52,8 @@ public final class Sampler implements AutoCloseable {
 		this.generator = model.generator;
 		this.device = device;
 		this.manager = Engine.getInstance().newBaseManager(device);
-		this.params = model.device().equals(device) ? model.gEma() : model.gEma().toDevice(device, manager);
+		Params weights = model.device().equals(device) ? model.gEma() : model.gEma().toDevice(device, manager);
+		this.params = weights.samplingView(manager); // scaled weights and kernels once, not per batch
 	}
 
 	/** Renders at this level of detail instead of the model's (e.g. the trainer's current phase). */

@@ -53,6 +53,43 @@ class SamplerTest {
 		assertArrayEquals(a.slice(2, 1).data, single.data, 1e-4f); // libtorch may pick other kernels per batch size
 	}
 
+	/**
+	 * The sampler's view of G_ema keeps derived values (scaled weights, fused kernels) across batches:
+	 * images equal those of the plain weights, each value is computed once, the view is read-only,
+	 * and closing it leaves the model's own tensors usable.
+	 */
+	@Test
+	void samplingViewComputesDerivedValuesOnceAndChangesNoImage() {
+		ai.djl.ndarray.NDManager vm = model.manager().newSubManager();
+		io.github.stylegan4fiji.core.Params view = model.gEma().samplingView(vm);
+		GeneratorNetwork g = model.generator;
+		for (int batch = 0; batch < 3; batch++) {
+			try (NDScope scope = new NDScope()) {
+				scope.suppressNotUsedWarning();
+				NDArray z = model.manager().randomNormal(new Shape(2, model.config.latentSize));
+				float[] plain = g.generate(model.gEma(), z, 0.7, 0, NoiseSource.NONE).toFloatArray();
+				float[] viewed = g.generate(view, z, 0.7, 0, NoiseSource.NONE).toFloatArray(); // batch > 0: cached values
+				assertArrayEquals(plain, viewed, 0f);
+			}
+		}
+		int[] calls = {0};
+		java.util.function.Supplier<NDArray> twice = () -> {
+			calls[0]++;
+			return model.gEma().get(GeneratorNetwork.DLATENT_AVG).mul(2);
+		};
+		NDArray first = view.derived("test/twice", twice);
+		assertSame(first, view.derived("test/twice", twice));
+		assertEquals(1, calls[0]);
+		model.gEma().derived("test/twice", twice); // plain weights: computed on every call
+		model.gEma().derived("test/twice", twice);
+		assertEquals(3, calls[0]);
+		assertThrows(IllegalStateException.class, () -> view.put("x", model.manager().zeros(new Shape(1)), false));
+		view.close();
+		assertTrue(first.isReleased(), "derived values go with the view");
+		assertEquals(model.config.dlatentSize, model.gEma().get(GeneratorNetwork.DLATENT_AVG).toFloatArray().length); // still usable
+		vm.close();
+	}
+
 	@Test
 	void psiZeroGivesTheAverageImageForEverySeed() {
 		Images img = sampler.generate(new long[] {10, 20, 30}, new Truncation(0, 0), NoiseSpec.none());

@@ -6,8 +6,13 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.github.stylegan4fiji.core.DataRange;
 import io.github.stylegan4fiji.core.Devices;
 import io.github.stylegan4fiji.core.StyleGanConfig;
+import io.github.stylegan4fiji.core.StyleGanModel;
+import io.github.stylegan4fiji.sampling.NoiseSpec;
+import io.github.stylegan4fiji.sampling.Sampler;
+import io.github.stylegan4fiji.sampling.Truncation;
 import io.github.stylegan4fiji.train.Trainer;
 
 import java.io.Reader;
@@ -22,30 +27,50 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Where a training iteration's time goes, op by op: libtorch's autograd profiler over a few
- * iterations at the reference configuration, then one JSON line per top-level op (forward ops and
+ * Where the time goes, op by op: libtorch's autograd profiler over a few iterations of a workload
+ * at the reference configuration — a training step, or a batch of 16 generated images (the sampler
+ * path of {@link GenerationBenchmark}) — then one JSON line per top-level op (forward ops and
  * autograd's backward functions, not their children) with its time per iteration and calls per
  * iteration, largest first. The profiler adds overhead, so compare shares, not absolute times.
  * This is how the zero-filled crop gradients and slow 1-channel products were found (benchmarks.md).
  * <p>
- * Usage: {@code bin/benchmark profile [device] [iterations] [trace.json]} (the Chrome trace is kept
- * when a file is given).
+ * Usage: {@code bin/benchmark profile [device] [iterations] [trace.json|-] [training|generation]}
+ * (the Chrome trace is kept when a file is given).
  */
-public final class TrainingProfile {
+public final class OpProfile {
 
-	private TrainingProfile() {}
+	private OpProfile() {}
+
+	/** {@code warmUp} unprofiled runs of the workload, then {@code iterations} profiled ones. */
+	private static void profile(Runnable workload, int warmUp, int iterations, Path trace) {
+		for (int i = 0; i < warmUp; i++) workload.run();
+		JniUtils.startProfile(false, true, false);
+		for (int i = 0; i < iterations; i++) workload.run();
+		JniUtils.stopProfile(trace.toString());
+	}
 
 	public static void main(String[] args) throws Exception {
 		Device device = Devices.parse(args.length > 0 ? args[0] : "cpu");
 		int iterations = args.length > 1 ? Integer.parseInt(args[1]) : 5;
-		Path trace = args.length > 2 ? Path.of(args[2]) : Files.createTempFile("stylegan-profile", ".json");
-		Path tmp = Files.createTempDirectory("stylegan-bench");
-		try (Trainer t = Trainer.start(StyleGanConfig.reference(), TrainingBenchmark.fixedResolution(16),
-				TrainingBenchmark.noise(256, 1, 32), tmp, device)) {
-			for (int i = 0; i < 3; i++) t.step();
-			JniUtils.startProfile(false, true, false);
-			for (int i = 0; i < iterations; i++) t.step();
-			JniUtils.stopProfile(trace.toString());
+		boolean keepTrace = args.length > 2 && !args[2].equals("-");
+		Path trace = keepTrace ? Path.of(args[2]) : Files.createTempFile("stylegan-profile", ".json");
+		String workload = args.length > 3 ? args[3] : "training";
+		if (workload.equals("training")) {
+			Path tmp = Files.createTempDirectory("stylegan-bench");
+			try (Trainer t = Trainer.start(StyleGanConfig.reference(), TrainingBenchmark.fixedResolution(16),
+					TrainingBenchmark.noise(256, 1, 32), tmp, device)) {
+				profile(t::step, 3, iterations, trace);
+			}
+		} else if (workload.equals("generation")) {
+			int batch = 16;
+			try (StyleGanModel model = StyleGanModel.create(StyleGanConfig.reference(), DataRange.ofType(DataRange.PixelType.UINT8), 1, device);
+					Sampler sampler = new Sampler(model, device).batchSize(batch)) {
+				long[] seeds = new long[batch];
+				Truncation psi = new Truncation(0.7, 0);
+				profile(() -> sampler.generate(seeds, psi, NoiseSpec.random()), 10, iterations, trace);
+			}
+		} else {
+			throw new IllegalArgumentException("workload: training or generation, not " + workload);
 		}
 		List<JsonObject> events = new ArrayList<>();
 		try (Reader r = Files.newBufferedReader(trace)) {
@@ -56,7 +81,7 @@ public final class TrainingProfile {
 				if (o.has("ph") && "X".equals(o.get("ph").getAsString()) && o.has("dur")) events.add(o);
 			}
 		}
-		if (args.length <= 2) Files.deleteIfExists(trace);
+		if (!keepTrace) Files.deleteIfExists(trace);
 		// top level = not inside another op of the same thread
 		events.sort(Comparator.<JsonObject, String>comparing(o -> o.get("tid").getAsString())
 			.thenComparingDouble(o -> o.get("ts").getAsDouble()).thenComparingDouble(o -> -o.get("dur").getAsDouble()));
@@ -83,7 +108,7 @@ public final class TrainingProfile {
 		List<Map.Entry<String, double[]>> rows = new ArrayList<>(byOp.entrySet());
 		rows.sort(Comparator.comparingDouble(e -> -e.getValue()[0]));
 		JsonObject head = new JsonObject();
-		head.addProperty("benchmark", "training_profile");
+		head.addProperty("benchmark", workload + "_profile");
 		head.addProperty("config", "res32_c1_fb1024_fm128_z128_b16");
 		head.addProperty("iterations", iterations);
 		head.addProperty("profiled_ms_per_iteration", Double.valueOf(BenchUtil.round(total / 1000 / iterations, 1)));
