@@ -8,7 +8,7 @@ Generation: z -> mapping -> truncation (psi 0.7, cutoff 8) -> synthesis with the
 Training iteration: a D step (logistic loss + R1 gamma 10 on the reals, Adam) and a G step
 (non-saturating loss, Adam), no style mixing, at full resolution.
 
-usage: benchmark_reference.py [repeats=5]
+usage: benchmark_reference.py [repeats=5] [all|generation|training]
 """
 import json
 import math
@@ -95,7 +95,7 @@ def generate(c, G, z):
 
 
 def median_ms(fn, repeats):
-    for _ in range(3):  # warm-up (the project's benchmarks warm up too)
+    for _ in range(10):  # warm-up (the project's benchmarks warm up too; the reference shows no trend after the first calls)
         fn()
     times = []
     for _ in range(repeats):
@@ -107,9 +107,10 @@ def median_ms(fn, repeats):
 
 def main():
     repeats = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+    what = sys.argv[2] if len(sys.argv) > 2 else 'all'
     common = dict(repeats=repeats, torch=torch.__version__, threads=torch.get_num_threads())
     for name, c, batch in [('res32_c1_fb1024_fm128_z128', arch(32, 1, 1024, 128, 128), 16),
-                           ('res128_c3_fb4096_fm256_z256', arch(128, 3, 4096, 256, 256), 8)]:
+                           ('res128_c3_fb4096_fm256_z256', arch(128, 3, 4096, 256, 256), 8)][:2 if what != 'training' else 0]:
         torch.manual_seed(0)
         G = {k: v.detach() for k, v in params(c, True).items()}
         z = torch.randn(batch, c['latent'])
@@ -118,7 +119,7 @@ def main():
         print(json.dumps(dict(benchmark='reference_generation', config=name, batch=batch, ms_per_batch=round(ms, 2), **common)))
         sys.stdout.flush()
     for name, c, batch in [('res32_c1_fb1024_fm128_z128_b16', arch(32, 1, 1024, 128, 128), 16),
-                           ('res64_c3_fb2048_fm256_z256_b8', arch(64, 3, 2048, 256, 256), 8)]:
+                           ('res64_c3_fb2048_fm256_z256_b8', arch(64, 3, 2048, 256, 256), 8)][:2 if what != 'generation' else 0]:
         torch.manual_seed(0)
         G, D = params(c, True), params(c, False)
         optG = torch.optim.Adam([v for k, v in G.items() if v.requires_grad], lr=0.001, betas=(0, 0.99), eps=1e-8)

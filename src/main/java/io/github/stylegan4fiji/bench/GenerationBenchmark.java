@@ -29,6 +29,9 @@ import io.github.stylegan4fiji.sampling.Truncation;
  */
 public final class GenerationBenchmark {
 
+	/** Unmeasured batches per path before the timed ones. */
+	private static final int WARM_UP = 60;
+
 	public static void main(String[] args) {
 		Device device = Devices.parse(args.length > 0 ? args[0] : "cpu");
 		int repeats = args.length > 1 ? Integer.parseInt(args[1]) : 10;
@@ -69,10 +72,13 @@ public final class GenerationBenchmark {
 			long faults0 = 0;
 			// both paths warmed alike and measured interleaved (alternating which goes first), so that a
 			// noisy machine does not favour the one measured later
-			// 10 warm-up batches: with 3, the first timed batches still ran 1.5× slower than the settled
-			// loop on the 2-core machine (allocator and oneDNN caches filling; docs/benchmarks.md)
-			for (int i = 0; i < 10; i++) {
-				timeSampler(sampler, seeds, t);
+			// 60 warm-up batches per path: the first ≈ 50 batches of a fresh JVM run up to 2× slower than
+			// the settled loop (res 32 on the 2-core machine: 53, 44, then 27–30 ms per 25-batch window —
+			// the JIT compiling the per-op Java code, caches filling; docs/benchmarks.md). A long job runs
+			// settled; the first batches are reported separately.
+			double[] firstMs = new double[WARM_UP];
+			for (int i = 0; i < WARM_UP; i++) {
+				firstMs[i] = timeSampler(sampler, seeds, t);
 				timeNetwork(model, c, batch);
 			}
 			faults0 = ProcessMemory.minorFaults();
@@ -100,6 +106,7 @@ public final class GenerationBenchmark {
 			o.addProperty("forward_images_per_s", Double.valueOf(BenchUtil.round(batch * 1000 / fwd, 1)));
 			o.addProperty("gflop_per_image", Double.valueOf(BenchUtil.round(gflopImg, 3)));
 			o.addProperty("gflop_per_s", Double.valueOf(BenchUtil.round(gflopImg * batch * 1000 / fwd, 1)));
+			o.addProperty("first_10_sampler_ms_per_batch", Double.valueOf(BenchUtil.round(BenchUtil.median(java.util.Arrays.copyOf(firstMs, 10)), 2)));
 			o.addProperty("page_faults_per_batch", Double.valueOf(BenchUtil.round(faultsPerBatch, 0)));
 			o.addProperty("peak_rss_mib", Double.valueOf(BenchUtil.round(ProcessMemory.peakMiB(), 0)));
 			o.addProperty("repeats", repeats);
