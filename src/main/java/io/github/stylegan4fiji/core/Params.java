@@ -2,15 +2,18 @@ package io.github.stylegan4fiji.core;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.github.stylegan4fiji.core.NumpyRandom;
 
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * A set of named float32 tensors (the weights of one network, e.g. G, G_ema or D) living in their
@@ -38,7 +41,7 @@ public final class Params implements AutoCloseable {
 		this.manager = parent.newSubManager();
 		this.tensors.putAll(of.tensors); // shared, still owned by {@code of}
 		this.buffers.addAll(of.buffers);
-		this.derived = new java.util.HashMap<>();
+		this.derived = new HashMap<>();
 	}
 
 	/**
@@ -57,14 +60,14 @@ public final class Params implements AutoCloseable {
 	 * call otherwise (in training the tensors change every step and gradients must reach them).
 	 * {@code key} names what is computed and must determine it, e.g. the tensor name and the gain.
 	 */
-	public NDArray derived(String key, java.util.function.Supplier<NDArray> compute) {
+	public NDArray derived(String key, Supplier<NDArray> compute) {
 		if (derived == null) return compute.get();
 		NDArray v = derived.get(key);
 		if (v == null) {
 			v = compute.get();
 			for (NDArray t : tensors.values())
 				if (t == v) return v; // e.g. a scale of 1: the tensor itself, owned elsewhere
-			ai.djl.ndarray.NDScope.unregister(v); // computed inside a batch's scope, kept beyond it
+			NDScope.unregister(v); // computed inside a batch's scope, kept beyond it
 			v.attach(manager);
 			derived.put(key, v);
 		}
