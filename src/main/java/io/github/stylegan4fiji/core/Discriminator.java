@@ -95,15 +95,37 @@ public final class Discriminator implements DiscriminatorNetwork {
 	 */
 	@Override
 	public NDArray[] forwardWithInputGradient(Params p, NDArray images, NDArray labels, double lod) {
+		NDArray[] r = scoreWithInputGradient(p, images, null, labels, lod);
+		return new NDArray[] {r[0], r[1]};
+	}
+
+	/**
+	 * One pass over both minibatches stacked (2N images: half the layer calls of two passes, whose fixed
+	 * cost dominates at small batches), minibatch statistics taken within each as two calls would; the
+	 * adjoint runs on the first minibatch only.
+	 */
+	@Override
+	public NDArray[] forwardPairWithInputGradient(Params p, NDArray images, NDArray others, NDArray labels, double lod) {
+		if (!others.getShape().equals(images.getShape()))
+			throw new IllegalArgumentException("minibatches of different shapes: " + images.getShape() + ", " + others.getShape());
+		return scoreWithInputGradient(p, images, others, labels, lod);
+	}
+
+	/** {scores of images, ∇ of Σ those scores by images, scores of others (or null)}. */
+	private NDArray[] scoreWithInputGradient(Params p, NDArray images, NDArray others, NDArray labels, double lod) {
 		int r2 = c.resolutionLog2();
 		lod = Math.max(0, Math.min(lod, r2 - 2));
 		int rStart = r2 - (int) Math.floor(lod);
 		double frac = lod - Math.floor(lod);
 		int down = 1 << (r2 - rStart);
 		String s4 = scope(4);
+		long n = images.getShape().get(0);
+		int parts = others == null ? 1 : 2;
+		NDArray all = others == null ? images : images.concat(others, 0);
+		NDArray allLabels = labels == null || others == null ? labels : labels.concat(labels, 0);
 
 		// forward, keeping the pre-activations
-		NDArray img = Layers.downscale2d(images, down);
+		NDArray img = Layers.downscale2d(all, down);
 		NDArray a0 = Layers.conv(img, p, fromRgbName(r2 - rStart), Layers.SQRT2);
 		NDArray x = Layers.lrelu(a0);
 		NDArray[] a1 = new NDArray[rStart + 1], a2 = new NDArray[rStart + 1];
@@ -121,15 +143,27 @@ public final class Discriminator implements DiscriminatorNetwork {
 		}
 		NDArray xin = x;
 		int extra = mbstdFeatures();
-		NDArray xm = extra > 0 ? Layers.minibatchStddev(xin, c.mbstdGroupSize, c.mbstdNumFeatures) : xin;
+		NDArray xm = extra > 0 ? Layers.minibatchStddev(xin, c.mbstdGroupSize, c.mbstdNumFeatures, parts) : xin;
 		NDArray a4 = Layers.conv(xm, p, s4 + "Conv", Layers.SQRT2);
-		long n = a4.getShape().get(0);
-		NDArray a5 = Layers.dense(Layers.lrelu(a4).reshape(n, -1), p, s4 + "Dense0", Layers.SQRT2, 1.0);
-		NDArray perClass = Layers.dense(Layers.lrelu(a5), p, s4 + "Dense1", 1.0, 1.0);
-		NDArray scores = labelSwitch(perClass, labels);
+		NDArray a5 = Layers.dense(Layers.lrelu(a4).reshape(a4.getShape().get(0), -1), p, s4 + "Dense0", Layers.SQRT2, 1.0);
+		NDArray scores = labelSwitch(Layers.dense(Layers.lrelu(a5), p, s4 + "Dense1", 1.0, 1.0), allLabels);
+		NDArray otherScores = null;
+		if (others != null) { // the adjoint below needs the first minibatch's activations only
+			otherScores = scores.get(n + ":");
+			scores = scores.get(":" + n);
+			a0 = first(a0, n);
+			a3 = a3 == null ? null : first(a3, n);
+			for (int r = rStart; r >= 3; r--) {
+				a1[r] = first(a1[r], n);
+				a2[r] = first(a2[r], n);
+			}
+			xin = xin.get(":" + n);
+			a4 = first(a4, n);
+			a5 = first(a5, n);
+		}
 
 		// backward of Σ scores, by hand (through the label switch: the one-hot labels)
-		NDArray seed = c.isConditional() ? checkLabels(labels, perClass) : perClass.onesLike();
+		NDArray seed = c.isConditional() ? checkLabels(labels, scores) : scores.onesLike();
 		NDArray d = Layers.denseInputGrad(seed, p, s4 + "Dense1", 1.0, 1.0);
 		d = Layers.denseInputGrad(Layers.lreluGrad(d, a5), p, s4 + "Dense0", Layers.SQRT2, 1.0).reshape(a4.getShape());
 		d = Layers.convInputGrad(Layers.lreluGrad(d, a4), p, s4 + "Conv", Layers.SQRT2);
@@ -153,7 +187,12 @@ public final class Discriminator implements DiscriminatorNetwork {
 		NDArray g0 = Layers.convInputGrad(Layers.lreluGrad(d, a0), p, fromRgbName(r2 - rStart), Layers.SQRT2);
 		dImg = dImg == null ? g0 : g0.add(dImg);
 		if (down > 1) dImg = Scalars.div(Layers.upscale2d(dImg, down), (double) down * down);
-		return new NDArray[] {scores, dImg};
+		return new NDArray[] {scores, dImg, otherScores};
+	}
+
+	/** The first n samples of a pre-activation, only read for the leaky-ReLU masks (no gradient through it). */
+	private static NDArray first(NDArray a, long n) {
+		return a.stopGradient().get(":" + n);
 	}
 
 	private NDArray fromRgb(Params p, NDArray img, int r) {

@@ -25,6 +25,13 @@ public interface DiscriminatorNetwork {
 	 */
 	NDArray[] forwardWithInputGradient(Params p, NDArray images, NDArray labels, double lod);
 
+	/**
+	 * {scores of images, ∇ₓΣD(x) of images, scores of others}: {@link #forwardWithInputGradient} and
+	 * {@link #forward} of a second minibatch of the same shape and labels in one call — the same values,
+	 * minibatch statistics taken within each minibatch (the D loss's reals and fakes).
+	 */
+	NDArray[] forwardPairWithInputGradient(Params p, NDArray images, NDArray others, NDArray labels, double lod);
+
 	default NDArray[] forwardWithInputGradient(Params p, NDArray images, double lod) {
 		return forwardWithInputGradient(p, images, null, lod);
 	}

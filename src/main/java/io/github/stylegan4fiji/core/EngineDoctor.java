@@ -77,10 +77,14 @@ public final class EngineDoctor {
 		StyleGanConfig c = model != null ? model : StyleGanConfig.reference();
 		Set<ConvShape> shapes = EngineCheck.shapesOf(c, batch, true);
 		EngineCheck.Report own = EngineCheck.check(shapes, device);
-		int gemm = 0;
-		for (ConvShape s : shapes) if (Convolutions.route(s, device) == Convolutions.Route.GEMM) gemm++;
+		int gemm = 0, padded = 0;
+		for (ConvShape s : shapes) {
+			Convolutions.Route route = Convolutions.route(s, device);
+			if (route == Convolutions.Route.GEMM) gemm++;
+			if (route == Convolutions.Route.PADDED) padded++;
+		}
 		line(r, "project's convolutions", (model != null ? "this model" : "reference config") + " (" + c.resolution + "², " + c.channels
-			+ " channel(s)), G + D + R1, " + shapes.size() + " shapes (" + gemm + " as GEMM): " + own.summary());
+			+ " channel(s)), G + D + R1, " + shapes.size() + " shapes (" + gemm + " as GEMM, " + padded + " channel-padded): " + own.summary());
 		for (EngineCheck.Failure f : own.failures) r.append("    ").append(f).append('\n');
 		r.append(own.ok() ? "OK: training, sampling and metrics compute correct values on this device.\n"
 			: "PROBLEM: some convolutions are wrong; training and metric jobs route them to GEMM after their own check.\n");

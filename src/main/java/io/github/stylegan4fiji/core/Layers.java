@@ -1,7 +1,6 @@
 package io.github.stylegan4fiji.core;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
@@ -129,7 +128,7 @@ public final class Layers {
 	/**
 	 * [(a, b), (u, v), (p, q)] → 1 where the 3×3 tap (u, v) of the upsampling convolution falls on
 	 * tap (p, q) of phase (a, b)'s 2×2 kernel: rows of phase a = 0 sum taps {0} and {1, 2}, of a = 1
-	 * taps {0, 1} and {2} (the same for columns).
+	 * taps {0, 1} and {2} (the same for columns). Phases in reverse order, as {@link #interleavePhases} takes them.
 	 */
 	private static final float[] UPSAMPLING_PHASE_MAP = upsamplingPhaseMap();
 
@@ -140,7 +139,7 @@ public final class Layers {
 			for (int b = 0; b < 2; b++)
 				for (int u = 0; u < 3; u++)
 					for (int v = 0; v < 3; v++)
-						map[((a * 2 + b) * 9 + u * 3 + v) * 4 + tapOf[a][u] * 2 + tapOf[b][v]] = 1;
+						map[(((1 - a) * 2 + (1 - b)) * 9 + u * 3 + v) * 4 + tapOf[a][u] * 2 + tapOf[b][v]] = 1;
 		return map;
 	}
 
@@ -191,29 +190,23 @@ public final class Layers {
 		long n = s.get(0), h = s.get(2), wd = s.get(3);
 		long out = wt.getShape().get(1), in = wt.getShape().get(0);
 		// phase (a, b) of the flipped kernel is f[:, :, a::2, b::2]; kernel row 2q + a → axes (q, a),
-		// so one transpose gathers the four phases as [a, b, out, in, q, r] (no strided crops in backward)
-		NDArray k = wt.flip(2, 3).reshape(in, out, 2, 2, 2, 2).transpose(3, 5, 1, 0, 2, 4).reshape(4 * out, in, 2, 2);
+		// so one transpose gathers the four phases as [a, b, out, in, q, r], then reversed for interleavePhases
+		NDArray k = wt.flip(2, 3).reshape(in, out, 2, 2, 2, 2).transpose(3, 5, 1, 0, 2, 4).flip(0, 1).reshape(4 * out, in, 2, 2);
 		NDArray y = Convolutions.conv2d(x, k, null, 1, 1).reshape(n, 2, 2, out, h + 1, wd + 1);
 		return interleavePhases(y, n, out, h, wd);
 	}
 
 	/**
-	 * [N, 2, 2, C, H+1, W+1] phase outputs → [N, C, 2H, 2W], phase (a, b) read at offset (a, b).
-	 * The phases are split apart before they are cropped: the gradient of a crop is a zero-filled
-	 * array of its input's size, so cropping each phase out of the whole y would fill and sum four
-	 * arrays the size of y in backward.
+	 * [N, 2, 2, C, H+1, W+1] phase outputs, phase (a, b) at slot (1 − a, 1 − b), → [N, C, 2H, 2W] with
+	 * output pixel (2p + a, 2q + b) = phase (a, b) at (p + a, q + b). Interleaved as they come, slot
+	 * (a', b') of pixel (i, j) lands on (2i + a', 2j + b'), and the reversed order puts every output
+	 * pixel one row and one column further in: one transpose and one crop. (Cropping each phase
+	 * before interleaving took four crops, whose gradients are zero-filled arrays of the phase's size,
+	 * and four strided writes: 3× slower forward and backward.)
 	 */
 	private static NDArray interleavePhases(NDArray y, long n, long c, long h, long w) {
-		NDList phases = y.reshape(n, 4, c * (h + 1), w + 1).split(4, 1);
-		// written into the output viewed as [N, C, H, 2, W, 2]: one strided copy per phase (half the
-		// time of stacking the phases and transposing), and the gradient of a phase is a strided read
-		NDArray out = y.getManager().create(new Shape(n, c, h, 2, w, 2), y.getDataType(), y.getDevice()); // all written below
-		for (int k = 0; k < 4; k++) {
-			int a = k / 2, b = k % 2;
-			out.set(new NDIndex(":, :, :, {}, :, {}", a, b),
-				phases.get(k).reshape(n, c, h + 1, w + 1).get(new NDIndex(":, :, {}:{}, {}:{}", a, a + h, b, b + w)));
-		}
-		return out.reshape(n, c, 2 * h, 2 * w);
+		return y.reshape(n, 2, 2, c, h + 1, w + 1).transpose(0, 3, 4, 1, 5, 2).reshape(n, c, 2 * h + 2, 2 * w + 2)
+			.get(new NDIndex(":, :, 1:{}, 1:{}", 2 * h + 1, 2 * w + 1));
 	}
 
 	/** Adjoint of a dense layer with respect to its input: dy · (W·coef). */
@@ -224,8 +217,9 @@ public final class Layers {
 
 	/** dy through leaky ReLU at pre-activation a (the slope mask carries no gradient). */
 	public static NDArray lreluGrad(NDArray dy, NDArray a) {
-		NDArray positive = a.stopGradient().gt(0).toType(dy.getDataType(), false);
-		NDArray mask = positive.neg().add(1).mul((double) LRELU_ALPHA).add(positive); // exactly 1 or α
+		// [a > 0]·(1 − α) + α: exactly 1 or α in float32 and float64 (no gradient flows through the mask,
+		// so plain scalars are safe here, see Scalars)
+		NDArray mask = a.stopGradient().gt(0).toType(dy.getDataType(), false).muli(1 - (double) LRELU_ALPHA).addi((double) LRELU_ALPHA);
 		return dy.mul(mask);
 	}
 
@@ -358,16 +352,25 @@ public final class Layers {
 
 	/** Minibatch standard deviation (ProGAN §3), appended as extra feature maps. */
 	public static NDArray minibatchStddev(NDArray x, int groupSize, int numFeatures) {
+		return minibatchStddev(x, groupSize, numFeatures, 1);
+	}
+
+	/**
+	 * {@link #minibatchStddev} of {@code parts} equal minibatches stacked along the batch axis, each
+	 * grouped on its own: the same values as one call per minibatch.
+	 */
+	public static NDArray minibatchStddev(NDArray x, int groupSize, int numFeatures, int parts) {
 		Shape s = x.getShape();
-		long n = s.get(0), c = s.get(1), h = s.get(2), w = s.get(3);
+		long n = s.get(0) / parts, c = s.get(1), h = s.get(2), w = s.get(3);
 		int g = groupSizeFor((int) n, groupSize);
 		long m = n / g;
 		long f = numFeatures;
-		NDArray y = x.reshape(g, m, f, c / f, h, w);
-		y = y.sub(y.mean(new int[] {0}, true));
-		y = y.square().mean(new int[] {0}).add(EPS).sqrt(); // [M, F, c/F, H, W]
-		y = y.reshape(m, f, -1).mean(new int[] {2}).reshape(m, f, 1, 1); // mean over c/F, H, W
-		y = y.reshape(1, m, f, 1, 1).broadcast(new Shape(g, m, f, h, w)).reshape(n, f, h, w); // sample i: group member i mod M
+		NDArray y = x.reshape(parts, g, m, f, c / f, h, w);
+		y = y.sub(y.mean(new int[] {1}, true));
+		y = y.square().mean(new int[] {1}).add(EPS).sqrt(); // [P, M, F, c/F, H, W]
+		y = y.reshape(parts, m, f, -1).mean(new int[] {3}).reshape(parts, 1, m, f, 1, 1); // mean over c/F, H, W
+		// sample i of a minibatch: group member i mod M
+		y = y.broadcast(new Shape(parts, g, m, f, h, w)).reshape(parts * n, f, h, w);
 		return x.concat(y, 1);
 	}
 

@@ -45,18 +45,19 @@ final class Losses {
 	/** As above for a conditional D: reals and fakes share the one-hot {@code labels} (the official D loss). */
 	static NDArray discriminator(DiscriminatorNetwork d, Params dp, NDArray reals, NDArray fakes, NDArray labels, double lod,
 			double r1Weight, double[] r1Out) {
-		NDArray realScores;
+		NDArray realScores, fakeScores;
 		NDArray penalty = null;
 		if (r1Weight > 0) {
-			NDArray[] sg = d.forwardWithInputGradient(dp, reals, labels, lod);
+			NDArray[] sg = d.forwardPairWithInputGradient(dp, reals, fakes, labels, lod); // one pass over both
 			realScores = sg[0];
+			fakeScores = sg[2];
 			NDArray grad = sg[1];
 			penalty = grad.square().reshape(grad.getShape().get(0), -1).sum(new int[] {1}).mean();
 			if (r1Out != null) r1Out[0] = penalty.getFloat();
 		} else {
 			realScores = d.forward(dp, reals, labels, lod);
+			fakeScores = d.forward(dp, fakes, labels, lod);
 		}
-		NDArray fakeScores = d.forward(dp, fakes, labels, lod);
 		NDArray loss = Activation.softPlus(fakeScores).mean().add(Activation.softPlus(realScores.neg()).mean());
 		return penalty == null ? loss : loss.add(Scalars.mul(penalty, (float) r1Weight));
 	}

@@ -72,11 +72,15 @@ class EngineCheckTest {
 	@Test
 	void theRoutesOfShapesOneDnnGetsWrong() {
 		Device cpu = Device.cpu();
-		// C + 1 channels, channel counts that are not multiples of 16, strided at 48: never oneDNN on the CPU
-		assertEquals(Convolutions.Route.GEMM, Convolutions.route(new ConvShape(16, 129, 128, 4, 4, 3, 1, 1, 1), cpu));
-		assertEquals(Convolutions.Route.GEMM, Convolutions.route(new ConvShape(16, 3, 64, 32, 32, 3, 1, 1, 1), cpu));
+		// C + 1 channels, channel counts that are not multiples of 16, strided at 48: never oneDNN with these
+		// counts on the CPU — unstrided ones padded to multiples of 16, the others as GEMM
+		assertEquals(Convolutions.Route.PADDED, Convolutions.route(new ConvShape(16, 129, 128, 4, 4, 3, 1, 1, 1), cpu));
+		assertEquals(Convolutions.Route.PADDED, Convolutions.route(new ConvShape(16, 128, 129, 4, 4, 3, 1, 1, 1), cpu));
+		assertEquals(Convolutions.Route.PADDED, Convolutions.route(new ConvShape(16, 3, 64, 32, 32, 3, 1, 1, 1), cpu));
+		assertEquals(Convolutions.Route.GEMM, Convolutions.route(new ConvShape(16, 3, 64, 32, 32, 1, 1, 0, 1), cpu));
 		assertEquals(Convolutions.Route.GEMM, Convolutions.route(new ConvShape(16, 48, 48, 16, 16, 4, 2, 1, 1), cpu));
 		assertEquals(Convolutions.Route.GEMM, Convolutions.route(new ConvShape(16, 64, 1, 32, 32, 1, 1, 0, 1), cpu));
+		assertEquals(Convolutions.Route.GEMM, Convolutions.route(new ConvShape(16, 1, 64, 32, 32, 1, 1, 0, 1), cpu));
 		assertEquals(Convolutions.Route.LIBTORCH, Convolutions.route(new ConvShape(16, 128, 64, 16, 16, 3, 1, 1, 1), cpu));
 		assertEquals(Convolutions.Route.LIBTORCH, Convolutions.route(new ConvShape(16, 64, 128, 32, 32, 4, 2, 1, 1), cpu));
 	}
@@ -96,6 +100,11 @@ class EngineCheckTest {
 				NDArray lib = Convolutions.compute(x, w, b, s, Convolutions.Route.LIBTORCH);
 				assertEquals(new Shape(s.batch, s.out, s.outHeight(), s.outWidth()), gemm.getShape(), s.toString());
 				assertTrue(EngineCheck.relativeError(gemm, lib) < 1e-12, s + ": " + EngineCheck.relativeError(gemm, lib));
+				if (s.groups == 1 && s.stride == 1) { // 6 → 16 input and 5/6 → 16 output channels (1×1 too, though not routed so)
+					NDArray padded = Convolutions.compute(x, w, b, s, Convolutions.Route.PADDED);
+					assertEquals(gemm.getShape(), padded.getShape(), s.toString());
+					assertTrue(EngineCheck.relativeError(padded, lib) < 1e-12, s + " padded: " + EngineCheck.relativeError(padded, lib));
+				}
 			}
 		}
 	}

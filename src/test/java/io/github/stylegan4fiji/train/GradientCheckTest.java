@@ -201,6 +201,35 @@ class GradientCheckTest {
 	}
 
 	@Test
+	void pairedPassEqualsSeparatePasses() {
+		// reals and fakes in one pass (the D loss): scores and ∇x as two passes give them, for a conditional
+		// and an unconditional D; minibatch stddev groups of 4 in minibatches of 8 must stay within each
+		for (int labels : new int[] {0, 3}) {
+			StyleGanConfig c = StyleGanConfig.tiny(16, 3);
+			c.fmapBase = 32;
+			c.fmapMax = 6;
+			c.labelSize = labels;
+			c.validate();
+			try (StyleGanModel model = StyleGanModel.create(c, DataRange.ofType(DataRange.PixelType.UINT8), 8, Device.cpu());
+					NDManager m = NDManager.newBaseManager(Device.cpu()); NDScope scope = new NDScope()) {
+				scope.suppressNotUsedWarning();
+				Params d = toDouble(model.d(), m);
+				NDArray oneHot = labels == 0 ? null : io.github.stylegan4fiji.core.Labels.oneHot(m, new int[] {0, 1, 2, 0, 1, 2, 2, 1}, labels)
+					.toType(DataType.FLOAT64, false);
+				for (double lod : new double[] {0, 0.35, 1}) {
+					NDArray x = randn(m, 11, 8, 3, 16, 16), y = randn(m, 12, 8, 3, 16, 16).mul(2);
+					NDArray[] sg = model.discriminator.forwardWithInputGradient(d, x, oneHot, lod);
+					NDArray[] pair = model.discriminator.forwardPairWithInputGradient(d, x, y, oneHot, lod);
+					String at = "lod " + lod + ", " + labels + " labels";
+					assertArrayEquals(sg[0].toDoubleArray(), pair[0].toDoubleArray(), 1e-12, "scores of x, " + at);
+					assertArrayEquals(sg[1].toDoubleArray(), pair[1].toDoubleArray(), 1e-12, "∇x, " + at);
+					assertArrayEquals(model.discriminator.forward(d, y, oneHot, lod).toDoubleArray(), pair[2].toDoubleArray(), 1e-12, "scores of y, " + at);
+				}
+			}
+		}
+	}
+
+	@Test
 	void generatorLossMatchesFiniteDifferences() {
 		StyleGanConfig c = config();
 		try (StyleGanModel model = StyleGanModel.create(c, DataRange.ofType(DataRange.PixelType.UINT8), 4, Device.cpu());
