@@ -202,7 +202,8 @@ public final class Layers {
 	 * (a', b') of pixel (i, j) lands on (2i + a', 2j + b'), and the reversed order puts every output
 	 * pixel one row and one column further in: one transpose and one crop. (Cropping each phase
 	 * before interleaving took four crops, whose gradients are zero-filled arrays of the phase's size,
-	 * and four strided writes: 3× slower forward and backward.)
+	 * and four strided writes: 1.5 instead of 1.0 ms forward, 4.3 instead of 2.4 ms with backward for
+	 * 128 → 64 channels at 16² → 32², batch 16.)
 	 */
 	private static NDArray interleavePhases(NDArray y, long n, long c, long h, long w) {
 		return y.reshape(n, 2, 2, c, h + 1, w + 1).transpose(0, 3, 4, 1, 5, 2).reshape(n, c, 2 * h + 2, 2 * w + 2)
