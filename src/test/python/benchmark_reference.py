@@ -8,7 +8,11 @@ Generation: z -> mapping -> truncation (psi 0.7, cutoff 8) -> synthesis with the
 Training iteration: a D step (logistic loss + R1 gamma 10 on the reals, Adam) and a G step
 (non-saturating loss, Adam), no style mixing, at full resolution.
 
+Memory: resident memory every 100 training iterations at the res-32 configuration
+({"benchmark": "reference_training_memory", ...}, the fields of the project's training_memory line).
+
 usage: benchmark_reference.py [repeats=5] [all|generation|training]
+       benchmark_reference.py [iterations=2000] memory
 """
 import json
 import math
@@ -105,9 +109,64 @@ def median_ms(fn, repeats):
     return statistics.median(times)
 
 
+def training_iteration(c, batch):
+    """One training iteration as a closure over fresh weights and optimisers."""
+    torch.manual_seed(0)
+    G, D = params(c, True), params(c, False)
+    optG = torch.optim.Adam([v for k, v in G.items() if v.requires_grad], lr=0.001, betas=(0, 0.99), eps=1e-8)
+    optD = torch.optim.Adam(list(D.values()), lr=0.001, betas=(0, 0.99), eps=1e-8)
+    reals = torch.rand(batch, c['channels'], c['resolution'], c['resolution']) * 2 - 1
+
+    def iteration():
+        z = torch.randn(batch, c['latent'])
+        with torch.no_grad():
+            fakes = generate(c, G, z)
+        r = reals.clone().requires_grad_(True)
+        real_scores = ref.d_basic(c, D, r, 0.0)
+        fake_scores = ref.d_basic(c, D, fakes, 0.0)
+        grads, = torch.autograd.grad(real_scores.sum(), r, create_graph=True)
+        loss_d = (torch.nn.functional.softplus(fake_scores) + torch.nn.functional.softplus(-real_scores)).mean() \
+            + grads.pow(2).sum(dim=[1, 2, 3]).mean() * 5.0
+        optD.zero_grad()
+        loss_d.backward()
+        optD.step()
+        fakes = generate(c, G, torch.randn(batch, c['latent']))
+        loss_g = torch.nn.functional.softplus(-ref.d_basic(c, D, fakes, 0.0)).mean()
+        optG.zero_grad()
+        loss_g.backward()
+        optG.step()
+    return iteration
+
+
+def resident_mib():
+    with open('/proc/self/status') as f:
+        for line in f:
+            if line.startswith('VmRSS:'):
+                return int(line.split()[1]) / 1024
+    return -1
+
+
+def memory(iterations):
+    iteration = training_iteration(arch(32, 1, 1024, 128, 128), 16)
+    samples, warm, last = [], -1, -1
+    for i in range(1, iterations + 1):
+        iteration()
+        if i % 100 == 0:
+            last = resident_mib()
+            if i == min(200, iterations):
+                warm = last
+            samples.append(dict(iteration=i, rss_mib=round(last)))
+    print(json.dumps(dict(benchmark='reference_training_memory', config='res32_c1_fb1024_fm128_z128_b16', iterations=iterations,
+                          rss_after_warmup_mib=round(warm), rss_at_end_mib=round(last), growth_mib=round(last - warm),
+                          samples=samples, torch=torch.__version__, threads=torch.get_num_threads())))
+
+
 def main():
     repeats = int(sys.argv[1]) if len(sys.argv) > 1 else 5
     what = sys.argv[2] if len(sys.argv) > 2 else 'all'
+    if what == 'memory':
+        memory(repeats)
+        return
     common = dict(repeats=repeats, torch=torch.__version__, threads=torch.get_num_threads())
     for name, c, batch in [('res32_c1_fb1024_fm128_z128', arch(32, 1, 1024, 128, 128), 16),
                            ('res128_c3_fb4096_fm256_z256', arch(128, 3, 4096, 256, 256), 8)][:2 if what != 'training' else 0]:
@@ -120,30 +179,7 @@ def main():
         sys.stdout.flush()
     for name, c, batch in [('res32_c1_fb1024_fm128_z128_b16', arch(32, 1, 1024, 128, 128), 16),
                            ('res64_c3_fb2048_fm256_z256_b8', arch(64, 3, 2048, 256, 256), 8)][:2 if what != 'generation' else 0]:
-        torch.manual_seed(0)
-        G, D = params(c, True), params(c, False)
-        optG = torch.optim.Adam([v for k, v in G.items() if v.requires_grad], lr=0.001, betas=(0, 0.99), eps=1e-8)
-        optD = torch.optim.Adam(list(D.values()), lr=0.001, betas=(0, 0.99), eps=1e-8)
-        reals = torch.rand(batch, c['channels'], c['resolution'], c['resolution']) * 2 - 1
-
-        def iteration():
-            z = torch.randn(batch, c['latent'])
-            with torch.no_grad():
-                fakes = generate(c, G, z)
-            r = reals.clone().requires_grad_(True)
-            real_scores = ref.d_basic(c, D, r, 0.0)
-            fake_scores = ref.d_basic(c, D, fakes, 0.0)
-            grads, = torch.autograd.grad(real_scores.sum(), r, create_graph=True)
-            loss_d = (torch.nn.functional.softplus(fake_scores) + torch.nn.functional.softplus(-real_scores)).mean() \
-                + grads.pow(2).sum(dim=[1, 2, 3]).mean() * 5.0
-            optD.zero_grad()
-            loss_d.backward()
-            optD.step()
-            fakes = generate(c, G, torch.randn(batch, c['latent']))
-            loss_g = torch.nn.functional.softplus(-ref.d_basic(c, D, fakes, 0.0)).mean()
-            optG.zero_grad()
-            loss_g.backward()
-            optG.step()
+        iteration = training_iteration(c, batch)
         ms = median_ms(iteration, repeats)
         print(json.dumps(dict(benchmark='reference_training', config=name, batch=batch, ms_per_iteration=round(ms, 2), **common)))
         sys.stdout.flush()

@@ -5,6 +5,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.github.stylegan4fiji.core.DataRange;
 import io.github.stylegan4fiji.core.Devices;
+import io.github.stylegan4fiji.core.EngineSetup;
 import io.github.stylegan4fiji.core.Flops;
 import io.github.stylegan4fiji.core.NumpyRandom;
 import io.github.stylegan4fiji.core.ProcessMemory;
@@ -19,8 +20,10 @@ import java.nio.file.Path;
 /**
  * Training speed and memory: one JSON line per configuration with the median ms per full iteration
  * (D step with R1 + G step, mixing on, at full resolution), kimg/s and peak resident memory; then
- * the scaling of an iteration with batch size and resolution; then (with {@code memory}) resident
- * memory over a long run at the reference configuration, which must stay flat after warm-up.
+ * the scaling of an iteration with batch size and resolution. With {@code memory} as the first
+ * argument, instead, resident memory over a long run at the reference configuration, which must stay
+ * flat after warm-up; {@code bin/benchmark} runs it in a JVM of its own, since a process that ran a
+ * larger configuration first keeps that configuration's memory and hides growth below its level.
  * <p>
  * Each configuration is timed after {@value #WARM_UP} warm-up iterations: in a fresh JVM the first
  * ≈ 50 iterations run up to 1.25× slower than the settled loop (res 32, medians per 10 iterations:
@@ -28,7 +31,8 @@ import java.nio.file.Path;
  * reference shows no such trend. A training run lasts thousands of iterations, so the settled speed
  * is what it gets; the first 10 iterations are reported too ({@code first_10_ms_per_iteration}).
  * <p>
- * Usage: {@code bin/benchmark training [device] [iterations] [memory-iterations]}.
+ * Usage: {@code TrainingBenchmark [device] [iterations]} and {@code TrainingBenchmark memory [device]
+ * [iterations]}, both through {@code bin/benchmark training [device] [iterations] [memory-iterations]}.
  */
 public final class TrainingBenchmark {
 
@@ -79,11 +83,14 @@ public final class TrainingBenchmark {
 	}
 
 	public static void main(String[] args) throws Exception {
-		Device device = Devices.parse(args.length > 0 ? args[0] : "cpu");
-		int iterations = args.length > 1 ? Integer.parseInt(args[1]) : 10;
-		int memoryIterations = args.length > 2 ? Integer.parseInt(args[2]) : 0;
 		Path tmp = Files.createTempDirectory("stylegan-bench");
 		StyleGanConfig ref = StyleGanConfig.reference();
+		if (args.length > 0 && args[0].equals("memory")) {
+			memory(ref, args.length > 2 ? Integer.parseInt(args[2]) : 2000, Devices.parse(args.length > 1 ? args[1] : "cpu"), tmp);
+			return;
+		}
+		Device device = Devices.parse(args.length > 0 ? args[0] : "cpu");
+		int iterations = args.length > 1 ? Integer.parseInt(args[1]) : 10;
 		StyleGanConfig big = StyleGanConfig.of(64, 3, 2048, 256, 256);
 		Object[][] configs = {{"res32_c1_fb1024_fm128_z128_b16", ref, 16}, {"res64_c3_fb2048_fm256_z256_b8", big, 8}};
 		for (Object[] cfg : configs) {
@@ -131,10 +138,13 @@ public final class TrainingBenchmark {
 		}
 		scaling.add("batch16_by_resolution", byRes);
 		System.out.println(scaling);
-		if (memoryIterations > 0) memory(ref, memoryIterations, device, tmp);
 	}
 
-	/** Resident memory every 100 iterations of a long run at the reference configuration. */
+	/**
+	 * Resident memory every 100 iterations of a long run at the reference configuration, with what
+	 * glibc's allocator has in use between iterations (a leak grows it) and holds (retention and
+	 * fragmentation grow it).
+	 */
 	static void memory(StyleGanConfig c, int iterations, Device device, Path tmp) throws Exception {
 		JsonArray samples = new JsonArray();
 		double warm = -1, last = -1;
@@ -147,6 +157,11 @@ public final class TrainingBenchmark {
 					JsonObject s = new JsonObject();
 					s.addProperty("iteration", i);
 					s.addProperty("rss_mib", Double.valueOf(BenchUtil.round(last, 0)));
+					double[] malloc = ProcessMemory.allocatorMiB();
+					if (malloc != null) {
+						s.addProperty("malloc_in_use_mib", Double.valueOf(BenchUtil.round(malloc[0], 0)));
+						s.addProperty("malloc_held_mib", Double.valueOf(BenchUtil.round(malloc[1], 0)));
+					}
 					samples.add(s);
 				}
 			}
@@ -154,6 +169,7 @@ public final class TrainingBenchmark {
 		JsonObject o = new JsonObject();
 		o.addProperty("benchmark", "training_memory");
 		o.addProperty("iterations", iterations);
+		o.addProperty("allocator", EngineSetup.allocator());
 		o.addProperty("rss_after_warmup_mib", Double.valueOf(BenchUtil.round(warm, 0)));
 		o.addProperty("rss_at_end_mib", Double.valueOf(BenchUtil.round(last, 0)));
 		o.addProperty("growth_mib", Double.valueOf(BenchUtil.round(last - warm, 0)));

@@ -79,5 +79,6 @@ public final class StyleGanModel implements AutoCloseable {
 	@Override
 	public void close() {
 		manager.close();
+		EngineSetup.releaseFreedMemory(); // a job ends with its model: give back what the allocator kept for it
 	}
 }

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import io.github.stylegan4fiji.core.Autograd;
 import io.github.stylegan4fiji.core.EngineCheck;
+import io.github.stylegan4fiji.core.EngineSetup;
 import io.github.stylegan4fiji.core.GeneratorNetwork;
 import io.github.stylegan4fiji.core.HostArrays;
 import io.github.stylegan4fiji.core.Json;
@@ -355,9 +356,14 @@ public final class Trainer implements AutoCloseable {
 			Path checkpoint = outDir.resolve(CHECKPOINT);
 			if (!Files.exists(checkpoint)) saveCheckpoint(checkpoint); // something to roll back to from the first step
 			int rollbacks = 0;
+			double phase = phaseOf(schedule().lod);
 			while (kimg() < opts.totalKimg && !listener.cancelled()) {
 				long t0 = System.nanoTime();
 				step();
+				if (phaseOf(schedule().lod) != phase) { // a fade-in starts or ends: other tensor sizes from here on
+					phase = phaseOf(schedule().lod);
+					EngineSetup.releaseFreedMemory();
+				}
 				state.trainingSeconds += (System.nanoTime() - t0) / 1e9;
 				if (!Double.isFinite(lastLossD) || !Double.isFinite(lastLossG)) {
 					// never write these weights: they would overwrite the last good checkpoint with NaNs
@@ -385,6 +391,7 @@ public final class Trainer implements AutoCloseable {
 					// advanced before the snapshot is written: a run resumed from it must not snapshot again at once
 					while (state.nextSnapshotKimg <= kimg()) state.nextSnapshotKimg += opts.snapshotKimg;
 					snapshot(listener, status);
+					EngineSetup.releaseFreedMemory(); // the grid's and the metrics' batches are not the training step's
 				}
 			}
 		}
@@ -392,6 +399,11 @@ public final class Trainer implements AutoCloseable {
 		listener.log(kimg() >= opts.totalKimg ? "Training finished at " + String.format(Locale.ROOT, kimg() < 10 ? "%.3f" : "%.1f", kimg()) + " kimg"
 			: "Training stopped at " + String.format(Locale.ROOT, kimg() < 10 ? "%.3f" : "%.1f", kimg()) + " kimg; resume from " + outDir.resolve(CHECKPOINT));
 		return status;
+	}
+
+	/** Distinguishes a stable resolution (integer lod) from the fade-in above it, and each from the others. */
+	private static double phaseOf(double lod) {
+		return lod == Math.floor(lod) ? lod : Math.floor(lod) + 0.5;
 	}
 
 	private void snapshot(TrainingListener listener, TrainingStatus status) throws IOException {
