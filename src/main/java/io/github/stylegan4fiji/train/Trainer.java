@@ -360,8 +360,9 @@ public final class Trainer implements AutoCloseable {
 			while (kimg() < opts.totalKimg && !listener.cancelled()) {
 				long t0 = System.nanoTime();
 				step();
-				if (phaseOf(schedule().lod) != phase) { // a fade-in starts or ends: other tensor sizes from here on
-					phase = phaseOf(schedule().lod);
+				double next = phaseOf(schedule().lod);
+				if (next != phase) { // a fade-in starts or ends: other tensor sizes from here on
+					phase = next;
 					EngineSetup.releaseFreedMemory();
 				}
 				state.trainingSeconds += (System.nanoTime() - t0) / 1e9;
