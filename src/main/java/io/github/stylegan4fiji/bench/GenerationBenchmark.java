@@ -3,9 +3,9 @@ package io.github.stylegan4fiji.bench;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonObject;
+import io.github.stylegan4fiji.core.ArrayScope;
 import io.github.stylegan4fiji.core.DataRange;
 import io.github.stylegan4fiji.core.Devices;
 import io.github.stylegan4fiji.core.Flops;
@@ -53,7 +53,7 @@ public final class GenerationBenchmark {
 
 	/** G alone on device-resident z. */
 	private static double timeNetwork(StyleGanModel model, StyleGanConfig c, int batch) {
-		try (NDScope scope = new NDScope()) {
+		try (ArrayScope scope = new ArrayScope()) {
 			scope.suppressNotUsedWarning();
 			NDArray z = model.manager().randomNormal(new Shape(batch, c.latentSize));
 			long t0 = System.nanoTime();

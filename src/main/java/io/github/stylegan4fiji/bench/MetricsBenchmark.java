@@ -2,9 +2,9 @@ package io.github.stylegan4fiji.bench;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonObject;
+import io.github.stylegan4fiji.core.ArrayScope;
 import io.github.stylegan4fiji.core.Devices;
 import io.github.stylegan4fiji.core.NumpyRandom;
 import io.github.stylegan4fiji.core.ProcessMemory;
@@ -47,7 +47,7 @@ public final class MetricsBenchmark {
 			new NumpyRandom(1).randnInto(px, 0, px.length);
 			double[] ms = new double[repeats];
 			for (int i = 0; i < repeats + 3; i++) {
-				try (NDScope scope = new NDScope()) {
+				try (ArrayScope scope = new ArrayScope()) {
 					scope.suppressNotUsedWarning();
 					NDArray x = net.manager().create(px, new Shape(64, 1, 32, 32));
 					long t0 = System.nanoTime();

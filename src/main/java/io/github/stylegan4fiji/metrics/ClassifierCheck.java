@@ -1,9 +1,9 @@
 package io.github.stylegan4fiji.metrics;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
+import io.github.stylegan4fiji.core.ArrayScope;
 import io.github.stylegan4fiji.core.DataRange;
 import io.github.stylegan4fiji.core.HostArrays;
 import io.github.stylegan4fiji.core.NumpyRandom;
@@ -93,7 +93,7 @@ public final class ClassifierCheck {
 	}
 
 	private static int[] classify(FeatureNetwork net, Images img) {
-		try (NDScope scope = new NDScope()) {
+		try (ArrayScope scope = new ArrayScope()) {
 			scope.suppressNotUsedWarning();
 			NDArray x = HostArrays.upload(net.manager(), img.data, new Shape(img.n, img.channels, img.height, img.width));
 			long[] arg = net.logits(x).argMax(1).toLongArray();

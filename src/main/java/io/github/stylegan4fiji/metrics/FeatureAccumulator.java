@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
+import io.github.stylegan4fiji.core.ArrayScope;
 
 /**
  * Streams features into running sums (float64, on the features' device: the d×d outer-product
@@ -32,7 +33,7 @@ public final class FeatureAccumulator implements AutoCloseable {
 		if (features.getShape().dimension() != 2 || features.getShape().get(1) != dimension)
 			throw new IllegalArgumentException("features must be [n, " + dimension + "], got " + features.getShape());
 		int n = (int) features.getShape().get(0);
-		try (NDScope scope = new NDScope()) {
+		try (ArrayScope scope = new ArrayScope()) {
 			scope.suppressNotUsedWarning();
 			NDArray f = features.toType(DataType.FLOAT64, false);
 			NDArray s = f.sum(new int[] {0});

@@ -2,9 +2,9 @@ package io.github.stylegan4fiji.metrics;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.github.stylegan4fiji.core.ArrayScope;
 import io.github.stylegan4fiji.core.Autograd;
 import io.github.stylegan4fiji.core.EngineCheck;
 import io.github.stylegan4fiji.core.HostArrays;
@@ -61,7 +61,7 @@ public final class FeatureNetworkTrainer {
 						data.images.copyImage(k, o.mirror && rng.nextDouble() < 0.5, x, i * size);
 						y[i] = data.labels[k];
 					}
-					try (NDScope scope = new NDScope()) {
+					try (ArrayScope scope = new ArrayScope()) {
 						scope.suppressNotUsedWarning();
 						NDManager m = net.manager();
 						NDArray images = HostArrays.upload(m, x, new Shape(o.batchSize, data.images.channels, data.images.resolution, data.images.resolution));
@@ -101,7 +101,7 @@ public final class FeatureNetworkTrainer {
 			int b = Math.min(batchSize, n - b0);
 			float[] x = new float[b * size];
 			for (int i = 0; i < b; i++) data.images.copyImage(b0 + i, false, x, i * size);
-			try (NDScope scope = new NDScope()) {
+			try (ArrayScope scope = new ArrayScope()) {
 				scope.suppressNotUsedWarning();
 				NDArray images = HostArrays.upload(net.manager(), x, new Shape(b, data.images.channels, data.images.resolution, data.images.resolution));
 				long[] pred = net.logits(images).argMax(1).toLongArray();

@@ -2,9 +2,9 @@ package io.github.stylegan4fiji.metrics;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.github.stylegan4fiji.core.ArrayScope;
 import io.github.stylegan4fiji.core.HostArrays;
 import io.github.stylegan4fiji.core.NumpyRandom;
 
@@ -24,12 +24,12 @@ public final class KernelDistance {
 		int m = Math.min(Math.min(nReal, nGen), subsetSize);
 		NumpyRandom rng = new NumpyRandom(seed);
 		double t = 0;
-		try (NDScope scope = new NDScope()) {
+		try (ArrayScope scope = new ArrayScope()) {
 			scope.suppressNotUsedWarning();
 			NDArray r = HostArrays.upload(manager, real, new Shape(nReal, d)).toType(DataType.FLOAT64, false);
 			NDArray g = HostArrays.upload(manager, gen, new Shape(nGen, d)).toType(DataType.FLOAT64, false);
 			for (int s = 0; s < subsets; s++) {
-				try (NDScope inner = new NDScope()) {
+				try (ArrayScope inner = new ArrayScope()) {
 					inner.suppressNotUsedWarning();
 					NDArray x = g.get(manager.create(sample(nGen, m, rng)));
 					NDArray y = r.get(manager.create(sample(nReal, m, rng)));

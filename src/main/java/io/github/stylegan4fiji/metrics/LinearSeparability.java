@@ -1,9 +1,9 @@
 package io.github.stylegan4fiji.metrics;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
+import io.github.stylegan4fiji.core.ArrayScope;
 import io.github.stylegan4fiji.core.HostArrays;
 import io.github.stylegan4fiji.core.NumpyRandom;
 import io.github.stylegan4fiji.core.Progress;
@@ -56,7 +56,7 @@ public final class LinearSeparability {
 			progress.checkCancelled();
 			int b = Math.min(o.batchSize, n - b0);
 			Images img = sampler.render(sampler.broadcast(Arrays.copyOfRange(w, b0 * wDim, (b0 + b) * wDim)), b, Truncation.NONE, NoiseSpec.random());
-			try (NDScope scope = new NDScope()) {
+			try (ArrayScope scope = new ArrayScope()) {
 				scope.suppressNotUsedWarning();
 				NDArray x = HostArrays.upload(classifier.manager(), img.data, new Shape(b, img.channels, img.height, img.width));
 				float[] p = classifier.logits(x).softmax(1).toFloatArray();

@@ -1,9 +1,9 @@
 package io.github.stylegan4fiji.metrics;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
+import io.github.stylegan4fiji.core.ArrayScope;
 import io.github.stylegan4fiji.core.DataRange;
 import io.github.stylegan4fiji.core.HostArrays;
 import io.github.stylegan4fiji.core.NumpyRandom;
@@ -275,7 +275,7 @@ public final class Metrics {
 	}
 
 	private static void addFeatures(FeatureAccumulator acc, FeatureNetwork net, float[] pixels, int n, int channels, int res) {
-		try (NDScope scope = new NDScope()) {
+		try (ArrayScope scope = new ArrayScope()) {
 			scope.suppressNotUsedWarning();
 			NDArray x = HostArrays.upload(net.manager(), pixels, new Shape(n, channels, res, res));
 			acc.add(net.features(x));

@@ -1,8 +1,8 @@
 package io.github.stylegan4fiji.metrics;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
+import io.github.stylegan4fiji.core.ArrayScope;
 import io.github.stylegan4fiji.core.HostArrays;
 import io.github.stylegan4fiji.core.NumpyRandom;
 import io.github.stylegan4fiji.core.Progress;
@@ -140,7 +140,7 @@ public final class PerceptualPathLength {
 		Images img = g.render(latents, 2 * b, pairSeeds);
 		if (o.crop) img = crop(img);
 		double[] out = new double[b];
-		try (NDScope scope = new NDScope()) {
+		try (ArrayScope scope = new ArrayScope()) {
 			scope.suppressNotUsedWarning();
 			NDArray all = HostArrays.upload(net.manager(), img.data, new Shape(img.n, img.channels, img.height, img.width));
 			double[] d = net.perceptualDistance(all.get("0::2"), all.get("1::2"))

@@ -2,9 +2,9 @@ package io.github.stylegan4fiji.metrics;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.github.stylegan4fiji.core.ArrayScope;
 import io.github.stylegan4fiji.core.HostArrays;
 
 /**
@@ -20,7 +20,7 @@ public final class PrecisionRecall {
 	/** {precision, recall} of host features [n, d]; distances in row batches of {@code rowBatch}. */
 	public static double[] of(float[] real, int nReal, float[] gen, int nGen, int d, int k, int rowBatch, NDManager manager) {
 		if (nReal <= k || nGen <= k) throw new IllegalArgumentException("precision/recall with k = " + k + " needs more than " + k + " features per set");
-		try (NDScope scope = new NDScope()) {
+		try (ArrayScope scope = new ArrayScope()) {
 			scope.suppressNotUsedWarning();
 			NDArray r = HostArrays.upload(manager, real, new Shape(nReal, d)).toType(DataType.FLOAT64, false);
 			NDArray g = HostArrays.upload(manager, gen, new Shape(nGen, d)).toType(DataType.FLOAT64, false);
@@ -35,7 +35,7 @@ public final class PrecisionRecall {
 		NDArray radii = kthNeighbourRadii(manifold, k, rowBatch);
 		long n = probes.getShape().get(0), inside = 0;
 		for (long b0 = 0; b0 < n; b0 += rowBatch) {
-			try (NDScope scope = new NDScope()) {
+			try (ArrayScope scope = new ArrayScope()) {
 				scope.suppressNotUsedWarning();
 				NDArray dist = distances(probes.get(b0 + ":" + Math.min(n, b0 + rowBatch)), manifold);
 				inside += Math.round(dist.lte(radii.reshape(1, -1)).toType(DataType.FLOAT64, false).max(new int[] {1}).sum().getDouble());
@@ -49,7 +49,7 @@ public final class PrecisionRecall {
 		long n = points.getShape().get(0);
 		double[] radii = new double[(int) n];
 		for (long b0 = 0; b0 < n; b0 += rowBatch) {
-			try (NDScope scope = new NDScope()) {
+			try (ArrayScope scope = new ArrayScope()) {
 				scope.suppressNotUsedWarning();
 				NDArray dist = distances(points.get(b0 + ":" + Math.min(n, b0 + rowBatch)), points);
 				// the k+1 smallest distances (self included, as the official kthvalue(k+1)); O(n) per row, unlike a sort

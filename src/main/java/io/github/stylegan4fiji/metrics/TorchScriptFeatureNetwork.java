@@ -4,7 +4,6 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
@@ -12,6 +11,7 @@ import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValue;
 import ai.djl.pytorch.jni.JniUtils;
+import io.github.stylegan4fiji.core.ArrayScope;
 import io.github.stylegan4fiji.io.Hashes;
 import io.github.stylegan4fiji.io.ModelFormatException;
 
@@ -43,7 +43,7 @@ public final class TorchScriptFeatureNetwork implements FeatureNetwork {
 		this.manager = manager;
 		this.module = module;
 		this.id = id;
-		try (NDScope scope = new NDScope()) {
+		try (ArrayScope scope = new ArrayScope()) {
 			scope.suppressNotUsedWarning();
 			NDArray probe = manager.zeros(new Shape(2, 3, probeSize, probeSize));
 			NDArray f = call(probe);

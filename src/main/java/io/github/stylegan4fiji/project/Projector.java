@@ -2,8 +2,8 @@ package io.github.stylegan4fiji.project;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
+import io.github.stylegan4fiji.core.ArrayScope;
 import io.github.stylegan4fiji.core.Autograd;
 import io.github.stylegan4fiji.core.Choices;
 import io.github.stylegan4fiji.core.GeneratorNetwork;
@@ -187,7 +187,7 @@ public final class Projector {
 				rng.randnInto(wNoise, 0, wNoise.length);
 				float scale = (float) (wStd * wNoiseFactor(o, t));
 				for (int i = 0; i < wNoise.length; i++) wNoise[i] *= scale;
-				try (NDScope scope = new NDScope()) {
+				try (ArrayScope scope = new ArrayScope()) {
 					scope.suppressNotUsedWarning();
 					Autograd.gradMode(true);
 					NDArray ws = vars.get("w").add(HostArrays.upload(base, wNoise, new Shape(n, wLayers, d)));
@@ -208,7 +208,7 @@ public final class Projector {
 			}
 			// the result: w without the added noise, the projected noise maps
 			for (String name : optimised) vars.get(name).setRequiresGradient(false);
-			try (NDScope scope = new NDScope()) {
+			try (ArrayScope scope = new ArrayScope()) {
 				scope.suppressNotUsedWarning();
 				NDArray images = synthesize(model, g, vars, vars.get("w"), layers, wLayers);
 				r.images = images.toFloatArray();
@@ -300,7 +300,7 @@ public final class Projector {
 			int b = Math.min(batch, n - b0);
 			float[] z = new float[b * zDim];
 			rng.randnInto(z, 0, z.length);
-			try (NDScope scope = new NDScope()) {
+			try (ArrayScope scope = new ArrayScope()) {
 				scope.suppressNotUsedWarning();
 				NDManager m = model.manager();
 				NDArray labels = o.classLabel >= 0 ? oneHotRows(m, o.classLabel, b, c.labelSize) : null;

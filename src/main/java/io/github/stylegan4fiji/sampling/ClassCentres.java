@@ -1,8 +1,8 @@
 package io.github.stylegan4fiji.sampling;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
+import io.github.stylegan4fiji.core.ArrayScope;
 import io.github.stylegan4fiji.core.GeneratorNetwork;
 import io.github.stylegan4fiji.core.HostArrays;
 import io.github.stylegan4fiji.core.Labels;
@@ -44,7 +44,7 @@ public final class ClassCentres {
 			int b = Math.min(BATCH, samples - b0);
 			float[] z = new float[b * zDim];
 			rng.randnInto(z, 0, z.length);
-			try (NDScope scope = new NDScope()) {
+			try (ArrayScope scope = new ArrayScope()) {
 				scope.suppressNotUsedWarning();
 				NDArray zb = HostArrays.upload(p.manager(), z, new Shape(b, zDim));
 				for (int label = 0; label < k; label++) {

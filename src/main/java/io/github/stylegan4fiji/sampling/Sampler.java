@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
+import io.github.stylegan4fiji.core.ArrayScope;
 import io.github.stylegan4fiji.core.Devices;
 import io.github.stylegan4fiji.core.GeneratorNetwork;
 import io.github.stylegan4fiji.core.HostArrays;
@@ -208,7 +209,7 @@ public final class Sampler implements AutoCloseable {
 		for (int b0 = 0; b0 < n; b0 += batchSize) {
 			progress.checkCancelled();
 			int b = Math.min(batchSize, n - b0);
-			try (NDScope scope = new NDScope()) {
+			try (ArrayScope scope = new ArrayScope()) {
 				scope.suppressNotUsedWarning();
 				NDArray[] wb = uploadRows(ws, b0, b);
 				wb = generator.truncate(params, wb, centres == null ? null : uploadRows(centres, b0, b), t.psi, t.cutoff);
@@ -497,7 +498,7 @@ public final class Sampler implements AutoCloseable {
 		int k = config.labelSize;
 		for (int b0 = 0; b0 < n; b0 += batchSize) {
 			int b = Math.min(batchSize, n - b0);
-			try (NDScope scope = new NDScope()) {
+			try (ArrayScope scope = new ArrayScope()) {
 				scope.suppressNotUsedWarning();
 				NDArray zb = HostArrays.upload(manager, Arrays.copyOfRange(z, b0 * config.latentSize, (b0 + b) * config.latentSize),
 					new Shape(b, config.latentSize));

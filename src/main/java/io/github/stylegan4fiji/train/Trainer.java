@@ -3,9 +3,9 @@ package io.github.stylegan4fiji.train;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
+import io.github.stylegan4fiji.core.ArrayScope;
 import io.github.stylegan4fiji.core.Autograd;
 import io.github.stylegan4fiji.core.EngineCheck;
 import io.github.stylegan4fiji.core.EngineSetup;
@@ -259,17 +259,35 @@ public final class Trainer implements AutoCloseable {
 		}
 		state.prevLod = sched.lod;
 		int n = sched.minibatch;
-		StyleGanConfig c = model.config;
-		Params g = model.g(), d = model.d();
 		long seed = opts.seed + 7919L * state.restarts;
 		NumpyRandom rng = new NumpyRandom(mix(seed, state.step) & 0xFFFFFFFFL);
 		JniUtils.setSeed(mix(seed, ~state.step)); // libtorch draws (z, noise) of this step
 		boolean r1Due = opts.r1Gamma > 0 && state.step % opts.r1Interval == 0;
 		double[] r1 = {state.lastR1};
-		try (NDScope scope = new NDScope()) {
+		// The D step and the G step each in a scope of their own: the D step's activations (reals,
+		// fakes, D's graph with R1's) are freed before the G step allocates, so a step's peak memory
+		// is the larger phase's, not their sum (issue 17).
+		try {
+			discriminatorStep(sched, n, rng, r1Due, r1);
+			generatorStep(sched, n, rng);
+		} finally {
+			Autograd.gradMode(false);
+		}
+		state.lastR1 = r1[0];
+		state.nimg += n;
+		state.step++;
+		state.adamGSteps = adamG.steps();
+		state.adamDSteps = adamD.steps();
+		model.recordProgress(kimg(), sched.lod, state.step, state.trainingSeconds);
+	}
+
+	/** The D step: loss on reals and fakes (with R1 when due), its gradients, Adam. */
+	private void discriminatorStep(Schedule sched, int n, NumpyRandom rng, boolean r1Due, double[] r1) {
+		StyleGanConfig c = model.config;
+		Params g = model.g(), d = model.d();
+		NDManager m = model.manager();
+		try (ArrayScope scope = new ArrayScope()) {
 			scope.suppressNotUsedWarning();
-			NDManager m = model.manager();
-			// --- D step
 			int[] realLabels = c.isConditional() ? new int[n] : null;
 			NDArray reals = Losses.processReals(HostArrays.upload(m, order.nextReals(n, rng, realLabels), new Shape(n, c.channels, c.resolution, c.resolution)), sched.lod);
 			NDArray labels = realLabels == null ? null : Labels.oneHot(m, realLabels, c.labelSize);
@@ -283,12 +301,19 @@ public final class Trainer implements AutoCloseable {
 			Autograd.gradMode(false);
 			adamD.step(d, dParams, sched.lr);
 			lastLossD = lossD.getFloat();
+		}
+	}
 
-			// --- G step (D's weights need no gradients here)
+	/** The G step (D's weights need no gradients here), then dlatent_avg and G_ema. */
+	private void generatorStep(Schedule sched, int n, NumpyRandom rng) {
+		StyleGanConfig c = model.config;
+		Params g = model.g(), d = model.d();
+		try (ArrayScope scope = new ArrayScope()) {
+			scope.suppressNotUsedWarning();
 			for (String name : dParams) d.get(name).setRequiresGradient(false);
 			Autograd.gradMode(true);
 			int[] fakeLabels = order.fakeLabels(n, rng);
-			NDArray gLabels = fakeLabels == null ? null : Labels.oneHot(m, fakeLabels, c.labelSize);
+			NDArray gLabels = fakeLabels == null ? null : Labels.oneHot(model.manager(), fakeLabels, c.labelSize);
 			NDArray[] ws = trainingLatents(g, n, gLabels, sched.lod, rng);
 			NDArray images = model.generator.synthesize(g, ws, NoiseSource.RANDOM, sched.lod, LayerObserver.NONE);
 			NDArray fakeScores = model.discriminator.forward(d, images, gLabels, sched.lod);
@@ -299,7 +324,7 @@ public final class Trainer implements AutoCloseable {
 			for (String name : dParams) d.get(name).setRequiresGradient(true);
 			lastLossG = lossG.getFloat();
 
-			// --- moving averages: dlatent_avg (β = 0.995) and G_ema (half-life gEmaKimg)
+			// moving averages: dlatent_avg (β = 0.995) and G_ema (half-life gEmaKimg)
 			double beta = c.dlatentAvgBeta;
 			NDArray avg = g.get(GeneratorNetwork.DLATENT_AVG);
 			avg.muli((float) beta).addi(ws[0].mean(new int[] {0}).muli((float) (1 - beta)));
@@ -310,15 +335,7 @@ public final class Trainer implements AutoCloseable {
 				if (g.isTrainable(name)) dst.muli((float) emaBeta).addi(src.mul((float) (1 - emaBeta)));
 				else dst.subi(dst).addi(src);
 			}
-		} finally {
-			Autograd.gradMode(false);
 		}
-		state.lastR1 = r1[0];
-		state.nimg += n;
-		state.step++;
-		state.adamGSteps = adamG.steps();
-		state.adamDSteps = adamD.steps();
-		model.recordProgress(kimg(), sched.lod, state.step, state.trainingSeconds);
 	}
 
 	/** Writes model + training state atomically (temporary file, then rename). */
