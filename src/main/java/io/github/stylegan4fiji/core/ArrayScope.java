@@ -14,14 +14,16 @@ import java.util.Set;
  * An {@link NDScope} that closes its arrays newest first, in the same order every time.
  * <p>
  * DJL's scope keeps its arrays in an {@link IdentityHashMap} and closes them in that map's order,
- * which follows identity hash codes: a different order on every training step. The order in which
- * a step's ≈ 180 large blocks go back to glibc decides where the next step's blocks are placed
- * (the order of glibc's unsorted bin), so with DJL's order the placements never settle: traced
- * with an allocation logger, no two steps placed their blocks alike, and the process's memory
- * crept up by one 64-MiB heap of the training thread's arena after another as fragmentation
- * peaked (issue 17: +165 MiB over 2,000 iterations, glibc's memory in use flat). Freed newest
- * first, as the Python reference's reference counts free them, the same frees follow the same
- * allocations and the placements repeat from step to step.
+ * which follows identity hash codes: a different order on every training step. Traced with an
+ * allocation logger (issue 17), the ≈ 180 large blocks a training step frees at its end went back
+ * to glibc in a new order each step, so glibc's bins — and the next step's placements — differed
+ * from step to step for that reason alone. Freed newest first, as the Python reference's reference
+ * counts free them, every step now allocates and frees its large blocks in the same sequence
+ * (928 events of 1 MiB and more per step, identical from step to step). Their placements still
+ * vary — the small blocks between them do not repeat (traced: some 500 16-byte blocks that libtorch
+ * frees in a different order each step, small allocations of the JVM; docs/benchmarks.md) — so
+ * this alone did not stop the memory drift; it makes the large blocks' sequence reproducible,
+ * which a stable placement needs.
  * <p>
  * DJL offers no hook for the order, so the scope's map is replaced by one that remembers when each
  * array was registered (a private field; if a DJL version renames it, the scope falls back to
