@@ -9,6 +9,7 @@ import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * An {@link NDScope} that closes its arrays newest first, in the same order every time.
@@ -33,15 +34,62 @@ public final class ArrayScope extends NDScope {
 
 	private static final Field RESOURCES = resourcesField();
 
-	private final boolean ordered;
+	/** This scope's arrays in registration order; null if DJL's internals changed. */
+	private final CreationOrder arrays;
 
 	public ArrayScope() {
-		ordered = install(this);
+		arrays = install(this);
+	}
+
+	/**
+	 * Runs {@code body} in a scope of its own: every array it creates is freed when it returns, except
+	 * its result, which joins the enclosing scope. A layer's temporaries then live as long as they do
+	 * in the Python reference, where reference counts free them once the next op has read them:
+	 * without grad mode at once, under autograd when the backward pass has used what it saved (freeing
+	 * an array here only drops this handle; autograd holds its own). With one scope for a whole
+	 * training step every activation and temporary of the step stays allocated until its end, and
+	 * the backward pass's gradients are placed beside them instead of in their place (issue 17).
+	 */
+	public static NDArray local(Supplier<NDArray> body) {
+		return localAll(() -> new NDArray[] {body.get()})[0];
+	}
+
+	/**
+	 * Frees an array this code made once nothing reads it any more, as reassigning the variable
+	 * would in Python: a network's activation after the next layer has read it. The enclosing scope
+	 * forgets it. Never for an array the caller passed in.
+	 */
+	public static void release(NDArray a) {
+		NDScope.unregister(a);
+		a.close();
+	}
+
+	/** {@link #local} for a body with several results (nulls allowed). */
+	public static NDArray[] localAll(Supplier<NDArray[]> body) {
+		ArrayScope scope = new ArrayScope();
+		if (!scope.ordered()) { // cannot tell its arrays from the enclosing scope's: no scope of its own
+			scope.close();
+			return body.get();
+		}
+		NDArray[] results;
+		List<NDArray> kept = new ArrayList<>();
+		try (scope) {
+			results = body.get();
+			for (NDArray a : results) // arrays from outside (inputs, weights) are not this scope's to keep
+				if (a != null && scope.arrays.remove(a) != null) kept.add(a);
+		}
+		for (NDArray a : kept) NDScope.register(a); // into the enclosing scope, if there is one
+		return results;
 	}
 
 	/** Whether this scope closes newest first (false only if DJL's scope changed its internals). */
 	public boolean ordered() {
-		return ordered;
+		return arrays != null;
+	}
+
+	/** How many arrays this scope would close now (for tests; -1 if it cannot tell). */
+	int registered() {
+		return arrays == null ? -1 : arrays.size();
 	}
 
 	private static Field resourcesField() {
@@ -55,13 +103,14 @@ public final class ArrayScope extends NDScope {
 		}
 	}
 
-	private static boolean install(NDScope scope) {
-		if (RESOURCES == null) return false;
+	private static CreationOrder install(NDScope scope) {
+		if (RESOURCES == null) return null;
 		try {
-			RESOURCES.set(scope, new CreationOrder());
-			return true;
+			CreationOrder map = new CreationOrder();
+			RESOURCES.set(scope, map);
+			return map;
 		} catch (ReflectiveOperationException | RuntimeException e) {
-			return false;
+			return null;
 		}
 	}
 

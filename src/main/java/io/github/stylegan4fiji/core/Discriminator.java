@@ -61,14 +61,28 @@ public final class Discriminator implements DiscriminatorNetwork {
 		int rStart = r2 - (int) Math.floor(lod);
 		double frac = lod - Math.floor(lod);
 
+		// each block in a scope of its own, as in SynthesisNetwork
 		NDArray img = Layers.downscale2d(images, 1 << (r2 - rStart));
-		NDArray x = fromRgb(p, img, rStart);
+		NDArray x = ArrayScope.local(() -> fromRgb(p, img, rStart));
 		for (int r = rStart; r >= 3; r--) {
-			x = block(p, x, r);
+			NDArray in = x;
+			int res = r;
+			x = ArrayScope.local(() -> block(p, in, res));
+			ArrayScope.release(in);
 			if (r == rStart && frac > 0) {
-				x = Layers.lerpClip(x, fromRgb(p, Layers.downscale2d(img), r - 1), frac);
+				NDArray higher = x;
+				x = ArrayScope.local(() -> Layers.lerpClip(higher, fromRgb(p, Layers.downscale2d(img), res - 1), frac));
+				ArrayScope.release(higher);
 			}
 		}
+		NDArray last = x;
+		NDArray scores = ArrayScope.local(() -> head(p, last, labels));
+		ArrayScope.release(last);
+		return scores;
+	}
+
+	/** Minibatch stddev, the 4×4 conv and the two dense layers: features [N, C, 4, 4] → scores [N, 1]. */
+	private NDArray head(Params p, NDArray x, NDArray labels) {
 		String s4 = scope(4);
 		if (mbstdFeatures() > 0) x = Layers.minibatchStddev(x, c.mbstdGroupSize, c.mbstdNumFeatures);
 		x = Layers.lrelu(Layers.conv(x, p, s4 + "Conv", Layers.SQRT2));
@@ -132,10 +146,18 @@ public final class Discriminator implements DiscriminatorNetwork {
 		NDArray a3 = null;
 		for (int r = rStart; r >= 3; r--) {
 			String s = scope(1 << r);
-			a1[r] = Layers.conv(x, p, s + "Conv0", Layers.SQRT2);
-			NDArray h1 = Layers.lrelu(a1[r]);
-			a2[r] = Layers.convDown(c.blur ? Layers.blur(h1) : h1, p, s + "Conv1_down", Layers.SQRT2, c.fused(1 << r));
-			x = Layers.lrelu(a2[r]);
+			NDArray in = x;
+			int res = 1 << r;
+			NDArray[] block = ArrayScope.localAll(() -> { // {pre-activation 1, pre-activation 2, output}
+				NDArray pre1 = Layers.conv(in, p, s + "Conv0", Layers.SQRT2);
+				NDArray h1 = Layers.lrelu(pre1);
+				NDArray pre2 = Layers.convDown(c.blur ? Layers.blur(h1) : h1, p, s + "Conv1_down", Layers.SQRT2, c.fused(res));
+				return new NDArray[] {pre1, pre2, Layers.lrelu(pre2)};
+			});
+			a1[r] = block[0];
+			a2[r] = block[1];
+			ArrayScope.release(in);
+			x = block[2];
 			if (r == rStart && frac > 0) {
 				a3 = Layers.conv(Layers.downscale2d(img), p, fromRgbName(r2 - r + 1), Layers.SQRT2);
 				x = Layers.lerpClip(x, Layers.lrelu(a3), frac);
@@ -180,9 +202,14 @@ public final class Discriminator implements DiscriminatorNetwork {
 				dImg = Scalars.mul(Layers.upscale2d(Layers.convInputGrad(da3, p, fromRgbName(r2 - r + 1), Layers.SQRT2), 2), 0.25);
 				d = Scalars.mul(d, 1 - frac);
 			}
-			d = Layers.convDownInputGrad(Layers.lreluGrad(d, a2[r]), p, s + "Conv1_down", Layers.SQRT2, c.fused(1 << r));
-			if (c.blur) d = Layers.blur(d); // the symmetric, zero-padded blur is its own adjoint
-			d = Layers.convInputGrad(Layers.lreluGrad(d, a1[r]), p, s + "Conv0", Layers.SQRT2);
+			NDArray dOut = d, pre1 = a1[r], pre2 = a2[r];
+			int res = 1 << r;
+			d = ArrayScope.local(() -> {
+				NDArray g = Layers.convDownInputGrad(Layers.lreluGrad(dOut, pre2), p, s + "Conv1_down", Layers.SQRT2, c.fused(res));
+				if (c.blur) g = Layers.blur(g); // the symmetric, zero-padded blur is its own adjoint
+				return Layers.convInputGrad(Layers.lreluGrad(g, pre1), p, s + "Conv0", Layers.SQRT2);
+			});
+			ArrayScope.release(dOut);
 		}
 		NDArray g0 = Layers.convInputGrad(Layers.lreluGrad(d, a0), p, fromRgbName(r2 - rStart), Layers.SQRT2);
 		dImg = dImg == null ? g0 : g0.add(dImg);

@@ -5,6 +5,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
 
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * w (one per style layer) → image. Learned 4×4 constant (or the traditional dense input); per style
@@ -88,43 +89,71 @@ public final class SynthesisNetwork {
 		double frac = lod - Math.floor(lod);
 		int batch = (int) w[0].getShape().get(0);
 
+		// Each style layer runs in a scope of its own (ArrayScope.local) and its input is freed once it
+		// has been read: arrays live as long as in the Python reference, not until the caller's scope
+		// ends (issue 17). Under autograd this only drops our handles; autograd keeps what it saved.
 		String s4 = scope(4);
-		NDArray x;
-		if (c.constInput) {
-			x = p.get(s4 + "Const/const");
-			x = Layers.expandBatch(x, batch);
-			x = x.add(p.get(s4 + "Const/bias").reshape(1, -1, 1, 1));
-			x = epilogue(p, x, s4 + "Const", 0, w, noise, observer);
-		} else {
-			NDArray dw = p.get(s4 + "Dense/weight");
-			double coef = Layers.heCoefficient(Layers.SQRT2 / 4, dw.getShape().get(1), 1.0);
-			x = Linear.linear(w[0], Scalars.mul(dw, coef)).singletonOrThrow().reshape(batch, -1, 4, 4);
-			x = x.add(p.get(s4 + "Dense/bias").reshape(1, -1, 1, 1));
-			x = epilogue(p, x, s4 + "Dense", 0, w, noise, observer);
-		}
-		x = epilogue(p, Layers.conv(x, p, s4 + "Conv", Layers.SQRT2), s4 + "Conv", 1, w, noise, observer);
+		NDArray x = ArrayScope.local(() -> epilogue(p, input(p, w[0], batch), c.constInput ? s4 + "Const" : s4 + "Dense", 0, w, noise, observer));
+		x = next(x, styleLayer(x, in -> Layers.conv(in, p, s4 + "Conv", Layers.SQRT2), p, s4 + "Conv", 1, w, noise, observer), null);
 
 		NDArray previous = null; // the block before rEnd, when the fade-in needs it
 		for (int r = 3; r <= rEnd; r++) {
 			if (r == rEnd && frac > 0) previous = x;
 			int res = 1 << r;
 			String s = scope(res);
-			NDArray y = Layers.upConv(x, p, s + "Conv0_up", Layers.SQRT2, c.flipsUpsamplingKernel(res), c.fused(res));
-			if (c.graphVersion < 2) { // graph 1: bias before the blur
-				y = Layers.addBias(y, p, s + "Conv0_up");
-				if (c.blur) y = Layers.blur(y);
-			} else { // official: blur → noise → bias; additions commute, so the blur's convolution adds the bias
-				y = c.blur ? Layers.blur(y, p.get(s + "Conv0_up/bias")) : Layers.addBias(y, p, s + "Conv0_up");
-			}
-			x = epilogue(p, y, s + "Conv0_up", 2 * r - 4, w, noise, observer);
-			x = epilogue(p, Layers.conv(x, p, s + "Conv1", Layers.SQRT2), s + "Conv1", 2 * r - 3, w, noise, observer);
+			x = next(x, styleLayer(x, in -> upConv(p, in, s, res), p, s + "Conv0_up", 2 * r - 4, w, noise, observer), previous);
+			x = next(x, styleLayer(x, in -> Layers.conv(in, p, s + "Conv1", Layers.SQRT2), p, s + "Conv1", 2 * r - 3, w, noise, observer), null);
 		}
+		NDArray last = x, lower = previous;
+		NDArray image = ArrayScope.local(() -> toRgb(p, last, lower, rEnd, frac));
+		ArrayScope.release(last);
+		if (lower != null) ArrayScope.release(lower);
+		return image;
+	}
+
+	/** The next layer's activation; the one before it is freed unless the fade-in still needs it. */
+	private static NDArray next(NDArray before, NDArray after, NDArray keep) {
+		if (before != keep) ArrayScope.release(before);
+		return after;
+	}
+
+	/** The image of the last block computed, blended with the block before it during a fade-in, at full size. */
+	private NDArray toRgb(Params p, NDArray x, NDArray previous, int rEnd, double frac) {
+		int r2 = c.resolutionLog2();
 		NDArray img = Layers.conv(x, p, toRgbName(r2 - rEnd), 1.0);
 		if (previous != null) {
 			NDArray lower = Layers.conv(previous, p, toRgbName(r2 - rEnd + 1), 1.0);
 			img = Layers.lerpClip(img, Layers.upscale2d(lower, 2), frac);
 		}
 		return Layers.upscale2d(img, 1 << (r2 - rEnd));
+	}
+
+	/** The 4×4 input before its epilogue: the learned constant, or the traditional dense layer of w. */
+	private NDArray input(Params p, NDArray w0, int batch) {
+		String s4 = scope(4);
+		if (c.constInput)
+			return Layers.expandBatch(p.get(s4 + "Const/const"), batch).add(p.get(s4 + "Const/bias").reshape(1, -1, 1, 1));
+		NDArray dw = p.get(s4 + "Dense/weight");
+		double coef = Layers.heCoefficient(Layers.SQRT2 / 4, dw.getShape().get(1), 1.0);
+		return Linear.linear(w0, Scalars.mul(dw, coef)).singletonOrThrow().reshape(batch, -1, 4, 4)
+			.add(p.get(s4 + "Dense/bias").reshape(1, -1, 1, 1));
+	}
+
+	/** The upsampling conv of a block with its blur and bias, in the order of the model's graph version. */
+	private NDArray upConv(Params p, NDArray x, String s, int res) {
+		NDArray y = Layers.upConv(x, p, s + "Conv0_up", Layers.SQRT2, c.flipsUpsamplingKernel(res), c.fused(res));
+		if (c.graphVersion < 2) { // graph 1: bias before the blur
+			y = Layers.addBias(y, p, s + "Conv0_up");
+			return c.blur ? Layers.blur(y) : y;
+		}
+		// official: blur → noise → bias; additions commute, so the blur's convolution adds the bias
+		return c.blur ? Layers.blur(y, p.get(s + "Conv0_up/bias")) : Layers.addBias(y, p, s + "Conv0_up");
+	}
+
+	/** conv, then the epilogue, in a scope of its own. */
+	private NDArray styleLayer(NDArray x, UnaryOperator<NDArray> conv, Params p, String scope, int layer, NDArray[] w,
+			NoiseSource noise, LayerObserver observer) {
+		return ArrayScope.local(() -> epilogue(p, conv.apply(x), scope, layer, w, noise, observer));
 	}
 
 	private NDArray epilogue(Params p, NDArray x, String scope, int layer, NDArray[] w, NoiseSource noise,

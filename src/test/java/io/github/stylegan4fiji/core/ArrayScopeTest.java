@@ -1,6 +1,9 @@
 package io.github.stylegan4fiji.core;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
@@ -12,7 +15,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** {@link ArrayScope} closes what DJL's scope would close, newest first, and each array once. */
+/**
+ * {@link ArrayScope} closes what DJL's scope would close, newest first, and each array once; its
+ * {@code local} frees a body's temporaries and keeps its results.
+ */
 class ArrayScopeTest {
 
 	/** A stand-in array that records when it is closed. */
@@ -80,6 +86,50 @@ class ArrayScopeTest {
 			}
 			assertTrue(inside.isReleased());
 			assertEquals(3f, escaped.getFloat(0));
+		}
+	}
+
+	@Test
+	void localFreesTemporariesAndHandsItsResultToTheEnclosingScope() {
+		try (NDManager m = NDManager.newBaseManager(ai.djl.Device.cpu())) {
+			NDArray weight = m.ones(new Shape(3)); // from outside any scope, like a parameter
+			NDArray[] temporary = new NDArray[1];
+			NDArray result, fromOutside;
+			try (ArrayScope outer = new ArrayScope()) {
+				outer.suppressNotUsedWarning();
+				NDArray input = m.ones(new Shape(3)).mul(2); // the enclosing scope's
+				result = ArrayScope.local(() -> {
+					temporary[0] = input.mul(weight);
+					return temporary[0].add(1);
+				});
+				assertTrue(temporary[0].isReleased(), "the body's temporary is freed when it returns");
+				assertEquals(3f, result.getFloat(0));
+				fromOutside = ArrayScope.local(() -> weight); // not the body's: stays where it was
+				assertSame(weight, fromOutside);
+				NDArray[] pair = ArrayScope.localAll(() -> new NDArray[] {input.add(1), null, input});
+				assertEquals(3f, pair[0].getFloat(0));
+				assertSame(input, pair[2]);
+			}
+			assertTrue(result.isReleased(), "the result belongs to the enclosing scope");
+			assertFalse(weight.isReleased(), "an array from outside is never added to a scope");
+		}
+	}
+
+	@Test
+	void gradientsFlowThroughFreedTemporaries() {
+		try (NDManager m = NDManager.newBaseManager(ai.djl.Device.cpu())) {
+			NDArray x = m.create(new float[] {1, 2, 3});
+			x.setRequiresGradient(true);
+			Autograd.gradMode(true);
+			try (ArrayScope outer = new ArrayScope()) {
+				outer.suppressNotUsedWarning();
+				// y = Σ (x²)·3: the body's temporaries (x², its product) are freed before backward
+				NDArray y = ArrayScope.local(() -> x.square().mul(3).sum());
+				Autograd.backward(y);
+			} finally {
+				Autograd.gradMode(false);
+			}
+			assertArrayEquals(new float[] {6, 12, 18}, x.getGradient().toFloatArray(), 0f);
 		}
 	}
 }

@@ -51,6 +51,25 @@ class NetworkShapesTest {
 		}
 	}
 
+	/** G and D leave their callers only their outputs: each layer's temporaries are freed as it ends (issue 17). */
+	@Test
+	void networksLeaveOnlyTheirOutputs() {
+		StyleGanConfig c = config(32, 2);
+		try (StyleGanModel m = TestModels.tiny(c); ArrayScope scope = new ArrayScope()) {
+			NDArray z = m.manager().randomNormal(new Shape(4, c.latentSize));
+			NDArray[] ws = m.generator.broadcast(m.generator.map(m.g(), z));
+			for (double lod : new double[] {0, 0.5}) { // 0.5: the fade-in keeps the block before the last
+				int before = scope.registered();
+				NDArray img = m.generator.synthesize(m.g(), ws, NoiseSource.RANDOM, lod, LayerObserver.NONE);
+				assertEquals(before + 1, scope.registered(), "G at lod " + lod + " left more than its image");
+				before = scope.registered();
+				NDArray score = m.discriminator.forward(m.d(), img, lod);
+				assertEquals(new Shape(4, 1), score.getShape());
+				assertEquals(before + 1, scope.registered(), "D at lod " + lod + " left more than its scores");
+			}
+		}
+	}
+
 	@Test
 	void featureMapsFollowTheOfficialFormula() {
 		StyleGanConfig c = new StyleGanConfig(); // fmap_base 8192, decay 1, max 512
