@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
+import io.github.stylegan4fiji.core.ArrayScope;
 import io.github.stylegan4fiji.core.Autograd;
 import io.github.stylegan4fiji.core.Params;
 import io.github.stylegan4fiji.io.SafeTensors;
@@ -42,25 +43,31 @@ public final class Adam implements AutoCloseable {
 		t++;
 		double lrT = lr * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t));
 		for (String name : names) {
-			NDArray w = p.get(name);
-			NDArray g = w.getGradient();
-			NDArray vs = v.computeIfAbsent(name, k -> persistent(manager.zeros(w.getShape(), w.getDataType())));
-			vs.muli((float) beta2).addi(g.square().muli((float) (1 - beta2)));
-			NDArray step;
-			if (beta1 == 0) { // m = g: no state needed
-				step = g;
-			} else {
-				NDArray ms = m.computeIfAbsent(name, k -> persistent(manager.zeros(w.getShape(), w.getDataType())));
-				ms.muli((float) beta1).addi(g.mul((float) (1 - beta1)));
-				step = ms;
+			try (ArrayScope scope = new ArrayScope()) { // each tensor's temporaries freed before the next's
+				scope.suppressNotUsedWarning();
+				update(p.get(name), name, lrT);
 			}
-			w.subi(step.div(vs.sqrt().addi((float) eps)).muli((float) lrT));
-			g.close();
-			Autograd.zeroGrad(w);
 		}
 	}
 
-	/** Moments outlive the training step's NDScope. */
+	private void update(NDArray w, String name, double lrT) {
+		NDArray g = w.getGradient();
+		NDArray vs = v.computeIfAbsent(name, k -> persistent(manager.zeros(w.getShape(), w.getDataType())));
+		vs.muli((float) beta2).addi(g.square().muli((float) (1 - beta2)));
+		NDArray step;
+		if (beta1 == 0) { // m = g: no state needed
+			step = g;
+		} else {
+			NDArray ms = m.computeIfAbsent(name, k -> persistent(manager.zeros(w.getShape(), w.getDataType())));
+			ms.muli((float) beta1).addi(g.mul((float) (1 - beta1)));
+			step = ms;
+		}
+		w.subi(step.div(vs.sqrt().addi((float) eps)).muli((float) lrT));
+		g.close();
+		Autograd.zeroGrad(w);
+	}
+
+	/** Moments outlive the scopes they are made in. */
 	private static NDArray persistent(NDArray a) {
 		NDScope.unregister(a);
 		return a;

@@ -332,8 +332,13 @@ public final class Trainer implements AutoCloseable {
 			Params ema = model.gEma();
 			for (String name : g.names()) {
 				NDArray src = g.get(name), dst = ema.get(name);
-				if (g.isTrainable(name)) dst.muli((float) emaBeta).addi(src.mul((float) (1 - emaBeta)));
-				else dst.subi(dst).addi(src);
+				if (g.isTrainable(name)) {
+					NDArray share = src.mul((float) (1 - emaBeta));
+					dst.muli((float) emaBeta).addi(share);
+					ArrayScope.release(share); // before the next tensor's: not all of G's size at once
+				} else {
+					dst.subi(dst).addi(src);
+				}
 			}
 		}
 	}
