@@ -10,6 +10,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * An {@link NDScope} that closes its arrays newest first, in the same order every time.
@@ -62,6 +63,17 @@ public final class ArrayScope extends NDScope {
 	public static void release(NDArray a) {
 		NDScope.unregister(a);
 		a.close();
+	}
+
+	/**
+	 * The next activation of a chain of layers: {@code layer} applied to {@code activation} in a scope
+	 * of its own ({@link #local}), after which {@code activation} — made by this code, not passed in
+	 * by a caller — is {@linkplain #release released}.
+	 */
+	public static NDArray advance(NDArray activation, UnaryOperator<NDArray> layer) {
+		NDArray next = local(() -> layer.apply(activation));
+		release(activation);
+		return next;
 	}
 
 	/** {@link #local} for a body with several results (nulls allowed). */

@@ -61,24 +61,16 @@ public final class Discriminator implements DiscriminatorNetwork {
 		int rStart = r2 - (int) Math.floor(lod);
 		double frac = lod - Math.floor(lod);
 
-		// each block in a scope of its own, as in SynthesisNetwork
+		// each block in a scope of its own, its input freed after it (ArrayScope.advance), as in SynthesisNetwork
 		NDArray img = Layers.downscale2d(images, 1 << (r2 - rStart));
 		NDArray x = ArrayScope.local(() -> fromRgb(p, img, rStart));
 		for (int r = rStart; r >= 3; r--) {
-			NDArray in = x;
 			int res = r;
-			x = ArrayScope.local(() -> block(p, in, res));
-			ArrayScope.release(in);
-			if (r == rStart && frac > 0) {
-				NDArray higher = x;
-				x = ArrayScope.local(() -> Layers.lerpClip(higher, fromRgb(p, Layers.downscale2d(img), res - 1), frac));
-				ArrayScope.release(higher);
-			}
+			x = ArrayScope.advance(x, in -> block(p, in, res));
+			if (r == rStart && frac > 0)
+				x = ArrayScope.advance(x, higher -> Layers.lerpClip(higher, fromRgb(p, Layers.downscale2d(img), res - 1), frac));
 		}
-		NDArray last = x;
-		NDArray scores = ArrayScope.local(() -> head(p, last, labels));
-		ArrayScope.release(last);
-		return scores;
+		return ArrayScope.advance(x, last -> head(p, last, labels));
 	}
 
 	/** Minibatch stddev, the 4×4 conv and the two dense layers: features [N, C, 4, 4] → scores [N, 1]. */
@@ -202,14 +194,13 @@ public final class Discriminator implements DiscriminatorNetwork {
 				dImg = Scalars.mul(Layers.upscale2d(Layers.convInputGrad(da3, p, fromRgbName(r2 - r + 1), Layers.SQRT2), 2), 0.25);
 				d = Scalars.mul(d, 1 - frac);
 			}
-			NDArray dOut = d, pre1 = a1[r], pre2 = a2[r];
+			NDArray pre1 = a1[r], pre2 = a2[r];
 			int res = 1 << r;
-			d = ArrayScope.local(() -> {
+			d = ArrayScope.advance(d, dOut -> {
 				NDArray g = Layers.convDownInputGrad(Layers.lreluGrad(dOut, pre2), p, s + "Conv1_down", Layers.SQRT2, c.fused(res));
 				if (c.blur) g = Layers.blur(g); // the symmetric, zero-padded blur is its own adjoint
 				return Layers.convInputGrad(Layers.lreluGrad(g, pre1), p, s + "Conv0", Layers.SQRT2);
 			});
-			ArrayScope.release(dOut);
 		}
 		NDArray g0 = Layers.convInputGrad(Layers.lreluGrad(d, a0), p, fromRgbName(r2 - rStart), Layers.SQRT2);
 		dImg = dImg == null ? g0 : g0.add(dImg);

@@ -94,27 +94,26 @@ public final class SynthesisNetwork {
 		// ends (issue 17). Under autograd this only drops our handles; autograd keeps what it saved.
 		String s4 = scope(4);
 		NDArray x = ArrayScope.local(() -> epilogue(p, input(p, w[0], batch), c.constInput ? s4 + "Const" : s4 + "Dense", 0, w, noise, observer));
-		x = next(x, styleLayer(x, in -> Layers.conv(in, p, s4 + "Conv", Layers.SQRT2), p, s4 + "Conv", 1, w, noise, observer), null);
+		x = ArrayScope.advance(x, in -> epilogue(p, Layers.conv(in, p, s4 + "Conv", Layers.SQRT2), s4 + "Conv", 1, w, noise, observer));
 
-		NDArray previous = null; // the block before rEnd, when the fade-in needs it
+		NDArray previous = null; // the block before rEnd, when the fade-in needs it: kept, freed at the end
 		for (int r = 3; r <= rEnd; r++) {
-			if (r == rEnd && frac > 0) previous = x;
-			int res = 1 << r;
+			int res = 1 << r, layer = 2 * r - 4;
 			String s = scope(res);
-			x = next(x, styleLayer(x, in -> upConv(p, in, s, res), p, s + "Conv0_up", 2 * r - 4, w, noise, observer), previous);
-			x = next(x, styleLayer(x, in -> Layers.conv(in, p, s + "Conv1", Layers.SQRT2), p, s + "Conv1", 2 * r - 3, w, noise, observer), null);
+			UnaryOperator<NDArray> up = in -> epilogue(p, upConv(p, in, s, res), s + "Conv0_up", layer, w, noise, observer);
+			if (r == rEnd && frac > 0) {
+				NDArray kept = x;
+				previous = kept;
+				x = ArrayScope.local(() -> up.apply(kept));
+			} else {
+				x = ArrayScope.advance(x, up);
+			}
+			x = ArrayScope.advance(x, in -> epilogue(p, Layers.conv(in, p, s + "Conv1", Layers.SQRT2), s + "Conv1", layer + 1, w, noise, observer));
 		}
-		NDArray last = x, lower = previous;
-		NDArray image = ArrayScope.local(() -> toRgb(p, last, lower, rEnd, frac));
-		ArrayScope.release(last);
+		NDArray lower = previous;
+		NDArray image = ArrayScope.advance(x, last -> toRgb(p, last, lower, rEnd, frac));
 		if (lower != null) ArrayScope.release(lower);
 		return image;
-	}
-
-	/** The next layer's activation; the one before it is freed unless the fade-in still needs it. */
-	private static NDArray next(NDArray before, NDArray after, NDArray keep) {
-		if (before != keep) ArrayScope.release(before);
-		return after;
 	}
 
 	/** The image of the last block computed, blended with the block before it during a fade-in, at full size. */
@@ -148,12 +147,6 @@ public final class SynthesisNetwork {
 		}
 		// official: blur → noise → bias; additions commute, so the blur's convolution adds the bias
 		return c.blur ? Layers.blur(y, p.get(s + "Conv0_up/bias")) : Layers.addBias(y, p, s + "Conv0_up");
-	}
-
-	/** conv, then the epilogue, in a scope of its own. */
-	private NDArray styleLayer(NDArray x, UnaryOperator<NDArray> conv, Params p, String scope, int layer, NDArray[] w,
-			NoiseSource noise, LayerObserver observer) {
-		return ArrayScope.local(() -> epilogue(p, conv.apply(x), scope, layer, w, noise, observer));
 	}
 
 	private NDArray epilogue(Params p, NDArray x, String scope, int layer, NDArray[] w, NoiseSource noise,

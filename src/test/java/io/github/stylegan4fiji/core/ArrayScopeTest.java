@@ -109,6 +109,10 @@ class ArrayScopeTest {
 				NDArray[] pair = ArrayScope.localAll(() -> new NDArray[] {input.add(1), null, input});
 				assertEquals(3f, pair[0].getFloat(0));
 				assertSame(input, pair[2]);
+				NDArray activation = input.add(1);
+				NDArray nextOne = ArrayScope.advance(activation, a -> a.mul(2));
+				assertTrue(activation.isReleased(), "advance frees the activation it was given");
+				assertEquals(6f, nextOne.getFloat(0));
 			}
 			assertTrue(result.isReleased(), "the result belongs to the enclosing scope");
 			assertFalse(weight.isReleased(), "an array from outside is never added to a scope");
