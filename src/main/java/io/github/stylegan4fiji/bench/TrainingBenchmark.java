@@ -31,8 +31,10 @@ import java.nio.file.Path;
  * reference shows no such trend. A training run lasts thousands of iterations, so the settled speed
  * is what it gets; the first 10 iterations are reported too ({@code first_10_ms_per_iteration}).
  * <p>
- * Usage: {@code TrainingBenchmark [device] [iterations]} and {@code TrainingBenchmark memory [device]
- * [iterations]}, both through {@code bin/benchmark training [device] [iterations] [memory-iterations]}.
+ * Usage: {@code TrainingBenchmark [device] [iterations] [scaling]} and {@code TrainingBenchmark memory [device]
+ * [iterations]}, both through {@code bin/benchmark training [device] [iterations] [memory-iterations]};
+ * {@code scaling} {@code false} leaves out the scaling runs ({@code bin/benchmark compare} does, so
+ * that its rounds go to the configurations it compares).
  */
 public final class TrainingBenchmark {
 
@@ -91,6 +93,7 @@ public final class TrainingBenchmark {
 		}
 		Device device = Devices.parse(args.length > 0 ? args[0] : "cpu");
 		int iterations = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+		boolean scalingRuns = args.length <= 2 || Boolean.parseBoolean(args[2]);
 		StyleGanConfig big = StyleGanConfig.of(64, 3, 2048, 256, 256);
 		Object[][] configs = {{"res32_c1_fb1024_fm128_z128_b16", ref, 16}, {"res64_c3_fb2048_fm256_z256_b8", big, 8}};
 		for (Object[] cfg : configs) {
@@ -118,6 +121,7 @@ public final class TrainingBenchmark {
 			o.addProperty("engine", Devices.describe(device));
 			System.out.println(o);
 		}
+		if (!scalingRuns) return;
 		JsonObject scaling = new JsonObject();
 		scaling.addProperty("benchmark", "training_scaling");
 		JsonArray byBatch = new JsonArray();
