@@ -7,11 +7,15 @@ Prints JSON lines: {"benchmark": "reference_generation"|"reference_training", "c
 Generation: z -> mapping -> truncation (psi 0.7, cutoff 8) -> synthesis with the stored noise.
 Training iteration: a D step (logistic loss + R1 gamma 10 on the reals, Adam) and a G step
 (non-saturating loss, Adam), no style mixing, at full resolution.
+Feature extraction ({"benchmark": "reference_feature_extraction", "network", "batch", "ms_per_batch", ...}):
+the architecture of the project's shipped metrics network (models/fashion-mnist-classifier.zip, its
+JSON: conv 3x3 -> lrelu -> pool, two convs, pool, conv, pool, dense -> lrelu) with random weights, on
+batches of 64 random images, as MetricsBenchmark times it.
 
 Memory: resident memory every 100 training iterations at the res-32 configuration
 ({"benchmark": "reference_training_memory", ...}, the fields of the project's training_memory line).
 
-usage: benchmark_reference.py [repeats=5] [all|generation|training]
+usage: benchmark_reference.py [repeats=5] [all|generation|training|metrics]
        benchmark_reference.py [iterations=2000] memory
 """
 import json
@@ -138,6 +142,33 @@ def training_iteration(c, batch):
     return iteration
 
 
+FEATURE_NETWORK = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', 'models', 'fashion-mnist-classifier.zip')
+
+
+def feature_network(path):
+    """The metrics network's forward pass (features = the lrelu'd dense layer), weights scaled at run time as the project's."""
+    import zipfile
+    with zipfile.ZipFile(path) as z:
+        c = json.loads(z.read('feature-network.json'))
+    ch, (w0, w1, w2), size, r = c['channels'], c['widths'], c['feature_size'], c['resolution']
+    P = dict(conv0=(torch.randn(w0, ch, 3, 3), torch.randn(w0)), conv1=(torch.randn(w1, w0, 3, 3), torch.randn(w1)),
+             conv2=(torch.randn(w1, w1, 3, 3), torch.randn(w1)), conv3=(torch.randn(w2, w1, 3, 3), torch.randn(w2)),
+             fc=(torch.randn(size, w2 * (r // 8) ** 2), torch.randn(size)))
+    F = torch.nn.functional
+
+    def conv(x, name):
+        w, b = P[name]
+        return F.leaky_relu(F.conv2d(x, w * (math.sqrt(2) / math.sqrt(w[0].numel())), b, padding=1), 0.2)
+
+    def features(x):
+        x = F.avg_pool2d(conv(x, 'conv0'), 2)
+        x = F.avg_pool2d(conv(conv(x, 'conv1'), 'conv2'), 2)
+        x = F.avg_pool2d(conv(x, 'conv3'), 2)
+        w, b = P['fc']
+        return F.leaky_relu(F.linear(x.flatten(1), w * (math.sqrt(2) / math.sqrt(w.shape[1])), b), 0.2)
+    return c, features
+
+
 def resident_mib():
     with open('/proc/self/status') as f:
         for line in f:
@@ -169,7 +200,7 @@ def main():
         return
     common = dict(repeats=repeats, torch=torch.__version__, threads=torch.get_num_threads())
     for name, c, batch in [('res32_c1_fb1024_fm128_z128', arch(32, 1, 1024, 128, 128), 16),
-                           ('res128_c3_fb4096_fm256_z256', arch(128, 3, 4096, 256, 256), 8)][:2 if what != 'training' else 0]:
+                           ('res128_c3_fb4096_fm256_z256', arch(128, 3, 4096, 256, 256), 8)][:2 if what in ('all', 'generation') else 0]:
         torch.manual_seed(0)
         G = {k: v.detach() for k, v in params(c, True).items()}
         z = torch.randn(batch, c['latent'])
@@ -178,11 +209,19 @@ def main():
         print(json.dumps(dict(benchmark='reference_generation', config=name, batch=batch, ms_per_batch=round(ms, 2), **common)))
         sys.stdout.flush()
     for name, c, batch in [('res32_c1_fb1024_fm128_z128_b16', arch(32, 1, 1024, 128, 128), 16),
-                           ('res64_c3_fb2048_fm256_z256_b8', arch(64, 3, 2048, 256, 256), 8)][:2 if what != 'generation' else 0]:
+                           ('res64_c3_fb2048_fm256_z256_b8', arch(64, 3, 2048, 256, 256), 8)][:2 if what in ('all', 'training') else 0]:
         iteration = training_iteration(c, batch)
         ms = median_ms(iteration, repeats)
         print(json.dumps(dict(benchmark='reference_training', config=name, batch=batch, ms_per_iteration=round(ms, 2), **common)))
         sys.stdout.flush()
+    if what in ('all', 'metrics'):
+        torch.manual_seed(0)
+        c, features = feature_network(FEATURE_NETWORK)
+        x = torch.randn(64, c['channels'], c['resolution'], c['resolution'])
+        with torch.no_grad():
+            ms = median_ms(lambda: features(x), repeats)
+        print(json.dumps(dict(benchmark='reference_feature_extraction', network=os.path.basename(FEATURE_NETWORK), batch=64,
+                              ms_per_batch=round(ms, 2), **common)))
 
 
 if __name__ == '__main__':

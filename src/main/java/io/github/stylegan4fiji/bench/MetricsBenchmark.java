@@ -30,7 +30,9 @@ import java.nio.file.Paths;
  * Fréchet distance, each timed), with resident memory before and after (bounded: statistics
  * stream, features are not kept for FID).
  * <p>
- * Usage: {@code bin/benchmark metrics [device] [repeats] [generated images]}.
+ * Usage: {@code bin/benchmark metrics [device] [repeats] [generated images]}; with 0 generated
+ * images only the feature extraction is timed (what {@code bin/benchmark compare} sets beside the
+ * same network in PyTorch from Python).
  */
 public final class MetricsBenchmark {
 
@@ -65,6 +67,7 @@ public final class MetricsBenchmark {
 			f.addProperty("device", Devices.describe(device));
 			System.out.println(f);
 
+			if (n <= 0) return;
 			// FID 10k
 			double rss0 = ProcessMemory.residentMiB();
 			long t0 = System.nanoTime();
