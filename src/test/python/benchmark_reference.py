@@ -161,7 +161,7 @@ def feature_network(path):
         return F.leaky_relu(F.conv2d(x, w * (math.sqrt(2) / math.sqrt(w[0].numel())), b, padding=1), 0.2)
 
     def features(x):
-        x = F.avg_pool2d(conv(x, 'conv0'), 2)
+        x = F.avg_pool2d(conv(x.clamp(-1, 1), 'conv0'), 2)  # the project clips its input to the data range first
         x = F.avg_pool2d(conv(conv(x, 'conv1'), 'conv2'), 2)
         x = F.avg_pool2d(conv(x, 'conv3'), 2)
         w, b = P['fc']
