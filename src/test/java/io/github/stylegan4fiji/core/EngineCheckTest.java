@@ -81,6 +81,7 @@ class EngineCheckTest {
 		assertEquals(Convolutions.Route.GEMM, Convolutions.route(new ConvShape(16, 48, 48, 16, 16, 4, 2, 1, 1), cpu));
 		assertEquals(Convolutions.Route.GEMM, Convolutions.route(new ConvShape(16, 64, 1, 32, 32, 1, 1, 0, 1), cpu));
 		assertEquals(Convolutions.Route.GEMM, Convolutions.route(new ConvShape(16, 1, 64, 32, 32, 1, 1, 0, 1), cpu));
+		assertEquals(Convolutions.Route.GEMM, Convolutions.route(new ConvShape(64, 1, 32, 32, 32, 3, 1, 1, 1), cpu)); // one channel in
 		assertEquals(Convolutions.Route.LIBTORCH, Convolutions.route(new ConvShape(16, 128, 64, 16, 16, 3, 1, 1, 1), cpu));
 		assertEquals(Convolutions.Route.LIBTORCH, Convolutions.route(new ConvShape(16, 64, 128, 32, 32, 4, 2, 1, 1), cpu));
 	}
