@@ -28,8 +28,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * channels padded with zeros (input and kernel) to multiples of 16, libtorch's conv2d, the extra
  * output channels dropped — e.g. D's convolution after minibatch stddev (C + 1 inputs) and its
  * adjoint, 3–4× faster than GEMM there;</li>
- * <li>all others, and those with one input channel, run as {@link Route#GEMM}: the k×k shifted (strided) slices of the padded input
- * stacked into columns and one matrix product with the kernel (BLAS sgemm; forward and both
+ * <li>all others, and those with one input channel, run as {@link Route#GEMM}: the k×k shifted
+ * (strided) slices of the padded input stacked into columns and one matrix product with the
+ * kernel (BLAS sgemm; forward and both
  * gradients then come from slicing and matrix-product kernels, never from a convolution kernel).
  * A 1×1 convolution is a plain matrix product this way, the cheapest form anyway.</li>
  * </ul>
