@@ -10,7 +10,11 @@ Training iteration: a D step (logistic loss + R1 gamma 10 on the reals, Adam) an
 Feature extraction ({"benchmark": "reference_feature_extraction", "network", "batch", "ms_per_batch", ...}):
 the architecture of the project's shipped metrics network (models/fashion-mnist-classifier.zip, its
 JSON: conv 3x3 -> lrelu -> pool, two convs, pool, conv, pool, dense -> lrelu) with random weights, on
-batches of 64 random images, as MetricsBenchmark times it.
+batches of 64 random images, as MetricsBenchmark times it. FID loop ({"benchmark": "reference_fid_loop",
+"batch", "ms_per_batch", ...}): per batch of 64, what a FID run does for its generated images — z, mapping,
+synthesis with fresh noise (no truncation) at the shipped model's architecture (models/fashion-mnist-32.zip,
+random weights), the images to the host and quantized to 8 bits as the official code does, features,
+float64 sums for the mean and covariance; the mean over `repeats` batches after 3.
 
 Memory: resident memory every 100 training iterations at the res-32 configuration
 ({"benchmark": "reference_training_memory", ...}, the fields of the project's training_memory line).
@@ -142,7 +146,9 @@ def training_iteration(c, batch):
     return iteration
 
 
-FEATURE_NETWORK = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', 'models', 'fashion-mnist-classifier.zip')
+MODELS = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', 'models')
+FEATURE_NETWORK = os.path.join(MODELS, 'fashion-mnist-classifier.zip')
+SHIPPED_MODEL = os.path.join(MODELS, 'fashion-mnist-32.zip')
 
 
 def feature_network(path):
@@ -167,6 +173,37 @@ def feature_network(path):
         w, b = P['fc']
         return F.leaky_relu(F.linear(x.flatten(1), w * (math.sqrt(2) / math.sqrt(w.shape[1])), b), 0.2)
     return c, features
+
+
+def fid_loop_ms(repeats):
+    """ms per batch of 64 of a FID run's loop over generated images (see the module's doc)."""
+    import zipfile
+    import numpy as np
+    with zipfile.ZipFile(SHIPPED_MODEL) as z:
+        a = json.loads(z.read('stylegan.json'))['config']
+    c = arch(a['resolution'], a['channels'], a['fmap_base'], a['fmap_max'], a['latent_size'])
+    c['mapping_layers'] = a['mapping_layers']
+    torch.manual_seed(0)
+    G = {k: v.detach() for k, v in params(c, True).items()}
+    fc, features = feature_network(FEATURE_NETWORK)
+    layers = 2 * int(math.log2(c['resolution'])) - 2
+    acc = [torch.zeros(fc['feature_size'], dtype=torch.float64), torch.zeros(fc['feature_size'], fc['feature_size'], dtype=torch.float64)]
+
+    def batch():
+        w = ref.g_mapping(c, G, torch.randn(64, c['latent']))
+        noise = [torch.randn(64, 1, 4 << (layer // 2), 4 << (layer // 2)) for layer in range(layers)]
+        img = ref.g_synthesis(c, G, w[:, None, :].repeat(1, layers, 1), 0.0, 'given', noise).numpy()
+        img = np.floor(np.clip(img * 127.5 + 128, 0, 255)) / 127.5 - 1  # the official uint8 conversion
+        f = features(torch.from_numpy(img.astype(np.float32))).double()
+        acc[0] += f.sum(0)
+        acc[1] += f.T @ f
+    with torch.no_grad():
+        for _ in range(3):
+            batch()
+        t0 = time.perf_counter()
+        for _ in range(repeats):
+            batch()
+    return (time.perf_counter() - t0) * 1000 / repeats
 
 
 def resident_mib():
@@ -222,6 +259,9 @@ def main():
             ms = median_ms(lambda: features(x), repeats)
         print(json.dumps(dict(benchmark='reference_feature_extraction', network=os.path.basename(FEATURE_NETWORK), batch=64,
                               ms_per_batch=round(ms, 2), **common)))
+        sys.stdout.flush()
+        print(json.dumps(dict(benchmark='reference_fid_loop', model=os.path.basename(SHIPPED_MODEL), batch=64,
+                              ms_per_batch=round(fid_loop_ms(repeats), 2), **common)))
 
 
 if __name__ == '__main__':
