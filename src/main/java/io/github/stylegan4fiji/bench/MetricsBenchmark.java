@@ -42,8 +42,9 @@ public final class MetricsBenchmark {
 		int repeats = args.length > 1 ? Integer.parseInt(args[1]) : 10;
 		int n = args.length > 3 ? Integer.parseInt(args[3]) : 10_000;
 		Path root = Paths.get(System.getProperty("stylegan.root", "."));
+		Path modelFile = root.resolve("models/fashion-mnist-32.zip");
 		try (CnnFeatureNetwork net = CnnFeatureNetwork.load(root.resolve("models/fashion-mnist-classifier.zip"), device);
-				StyleGanModel model = ModelFile.load(root.resolve("models/fashion-mnist-32.zip"), device);
+				StyleGanModel model = ModelFile.load(modelFile, device);
 				Sampler sampler = new Sampler(model, device).batchSize(64)) {
 			// feature extraction
 			float[] px = new float[64 * 32 * 32];
@@ -74,7 +75,7 @@ public final class MetricsBenchmark {
 				Metrics.generatedStats(sampler, net, repeats * 64, 1, 0, Truncation.NONE, 64, Progress.NONE);
 				JsonObject l = new JsonObject();
 				l.addProperty("benchmark", "fid_loop");
-				l.addProperty("model", "fashion-mnist-32.zip");
+				l.addProperty("model", modelFile.getFileName().toString());
 				l.addProperty("batch", 64);
 				l.addProperty("ms_per_batch", Double.valueOf(BenchUtil.round((System.nanoTime() - l0) / 1e6 / repeats, 2)));
 				l.addProperty("device", sampler.describeDevice());
