@@ -24,6 +24,11 @@ public final class Autograd {
 		ones.close();
 	}
 
+	/** Whether autograd records operations on this tensor (requires_grad; not DJL's cached flag). */
+	public static boolean requiresGrad(NDArray tensor) {
+		return JniUtils.requiresGrad((PtNDArray) tensor);
+	}
+
 	public static void zeroGrad(NDArray tensor) {
 		JniUtils.zeroGrad((PtNDArray) tensor);
 	}

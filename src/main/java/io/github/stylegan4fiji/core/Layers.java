@@ -271,14 +271,46 @@ public final class Layers {
 
 	/** 2×2 box downsampling. */
 	public static NDArray downscale2d(NDArray x) {
-		return Pool.avgPool2d(x, S2, S2, P0, false, true);
+		return downscale2d(x, 2);
 	}
 
-	/** Box downsampling by an integer factor (for feeding lower-resolution blocks). */
+	/**
+	 * Box downsampling by an integer factor (for feeding lower-resolution blocks). Where no gradient
+	 * will be asked for (metrics, sampling) and the factor is a power of two that divides the sides,
+	 * by {@linkplain #halve halving}; otherwise libtorch's average pooling, whose backward is cheaper.
+	 */
 	public static NDArray downscale2d(NDArray x, int factor) {
 		if (factor == 1) return x;
-		Shape k = new Shape(factor, factor);
+		Shape s = x.getShape();
+		if (Integer.bitCount(factor) == 1 && s.get(2) % factor == 0 && s.get(3) % factor == 0 && !Autograd.requiresGrad(x)) {
+			NDArray y = x;
+			for (int f = factor; f > 1; f /= 2) {
+				NDArray next = halve(y);
+				if (y != x) y.close();
+				y = next;
+			}
+			return y;
+		}
+		Shape k = factor == 2 ? S2 : new Shape(factor, factor);
 		return Pool.avgPool2d(x, k, k, P0, false, true);
+	}
+
+	/**
+	 * 2×2 box average of [N, C, H, W] with even sides: the two rows of each pair are the two halves
+	 * of a [N, C, H/2, 2W] view (one contiguous add), then the two columns of each pair (one strided
+	 * add). libtorch's CPU average pooling walks window by window: 3.0 → 0.7 ms for [64, 32, 32, 32],
+	 * 0.72 → 0.19 ms for [64, 128, 8, 8] (the metrics network's pools). Sums in another order than the
+	 * pooling, so results differ from it by an ulp. Forward only: a slice's gradient is a zero-filled
+	 * array of the sliced one's size, which made forward + backward slower than the pooling's.
+	 */
+	static NDArray halve(NDArray x) {
+		Shape s = x.getShape();
+		long n = s.get(0), c = s.get(1), h = s.get(2), w = s.get(3);
+		try (NDArray pairs = x.reshape(n, c, h / 2, 2 * w); NDArray upper = pairs.get(new NDIndex(":, :, :, :{}", w));
+				NDArray lower = pairs.get(new NDIndex(":, :, :, {}:", w)); NDArray rows = upper.add(lower);
+				NDArray even = rows.get(new NDIndex(":, :, :, 0::2")); NDArray odd = rows.get(new NDIndex(":, :, :, 1::2"))) {
+			return even.add(odd).muli(0.25f);
+		}
 	}
 
 	/**

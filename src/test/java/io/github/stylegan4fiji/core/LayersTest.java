@@ -206,6 +206,44 @@ class LayersTest {
 		assertArrayEquals(new float[] {2.5f}, Layers.downscale2d(m.create(x, new Shape(1, 1, 2, 2))).toFloatArray());
 	}
 
+	/**
+	 * Box downsampling by 2 and 4, without gradient (halving) and with (libtorch's pooling), against
+	 * the window means in double precision; the gradient is 1/f² at every input pixel.
+	 */
+	@Test
+	void downscaleIsTheWindowMeanWithAndWithoutGradient() {
+		int n = 2, c = 3, h = 8, w = 12;
+		float[] x = randn(11, n * c * h * w);
+		for (int f : new int[] {2, 4}) {
+			double[] expect = new double[n * c * (h / f) * (w / f)];
+			for (int nc = 0; nc < n * c; nc++)
+				for (int i = 0; i < h / f; i++)
+					for (int j = 0; j < w / f; j++) {
+						double sum = 0;
+						for (int a = 0; a < f; a++)
+							for (int b = 0; b < f; b++) sum += x[nc * h * w + (i * f + a) * w + j * f + b];
+						expect[(nc * (h / f) + i) * (w / f) + j] = sum / (f * f);
+					}
+			NDArray plain = m.create(x, new Shape(n, c, h, w));
+			NDArray tracked = m.create(x, new Shape(n, c, h, w));
+			tracked.setRequiresGradient(true);
+			Autograd.gradMode(true);
+			NDArray pooled = Layers.downscale2d(tracked, f);
+			Autograd.backward(pooled.sum());
+			Autograd.gradMode(false);
+			float[] fast = Layers.downscale2d(plain, f).toFloatArray(), slow = pooled.toFloatArray();
+			assertEquals(expect.length, fast.length);
+			for (int k = 0; k < expect.length; k++) {
+				assertEquals(expect[k], fast[k], 1e-6, "halving, factor " + f + " at " + k);
+				assertEquals(expect[k], slow[k], 1e-6, "pooling, factor " + f + " at " + k);
+			}
+			for (float g : tracked.getGradient().toFloatArray()) assertEquals(1.0 / (f * f), g, 1e-7);
+		}
+		// odd sides: the last row and column dropped, as average pooling does
+		float[] y = Layers.downscale2d(m.create(new float[] {1, 2, 9, 3, 4, 9, 9, 9, 9}, new Shape(1, 1, 3, 3))).toFloatArray();
+		assertArrayEquals(new float[] {2.5f}, y);
+	}
+
 	@Test
 	void minibatchStddevMatchesHandComputation() {
 		int n = 8, c = 2, h = 2, w = 2;
