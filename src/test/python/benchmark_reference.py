@@ -14,7 +14,7 @@ batches of 64 random images, as MetricsBenchmark times it. FID loop ({"benchmark
 "batch", "ms_per_batch", ...}): per batch of 64, what a FID run does for its generated images — z, mapping,
 synthesis with fresh noise (no truncation) at the shipped model's architecture (models/fashion-mnist-32.zip,
 random weights), the images to the host and quantized to 8 bits as the official code does, features,
-float64 sums for the mean and covariance; the mean over `repeats` batches after 3.
+float64 sums for the mean and covariance; the mean over `repeats` batches after 10 (as MetricsBenchmark).
 
 Memory: resident memory every 100 training iterations at the res-32 configuration
 ({"benchmark": "reference_training_memory", ...}, the fields of the project's training_memory line).
@@ -198,7 +198,7 @@ def fid_loop_ms(repeats):
         acc[0] += f.sum(0)
         acc[1] += f.T @ f
     with torch.no_grad():
-        for _ in range(3):
+        for _ in range(10):
             batch()
         t0 = time.perf_counter()
         for _ in range(repeats):

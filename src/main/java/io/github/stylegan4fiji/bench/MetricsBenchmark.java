@@ -32,10 +32,18 @@ import java.nio.file.Paths;
  * <p>
  * Usage: {@code bin/benchmark metrics [device] [repeats] [generated images]}; with 0 generated
  * images, instead of FID, the loop a FID run does per batch of 64 generated images (generation,
- * 8-bit quantization, features, statistics) is timed over {@code repeats} batches after 3 — the two
+ * 8-bit quantization, features, statistics) is timed over {@code repeats} batches after 10 — the two
  * figures {@code bin/benchmark compare} sets beside the same networks in PyTorch from Python.
+ * <p>
+ * Warm-up: the feature network runs {@value #FEATURE_WARM_UP} batches before it is timed. In a fresh
+ * JVM the first batches run up to 2× slower than the settled loop (the JIT compiling the per-op Java
+ * code; the same as for generation, docs/benchmarks.md), and a metric over 10k images runs settled:
+ * after 3 batches the median of a few was 20–22 ms per batch where the settled pass takes ≈ 16.
  */
 public final class MetricsBenchmark {
+
+	private static final int FEATURE_WARM_UP = 30;
+	private static final int FID_LOOP_WARM_UP = 10;
 
 	public static void main(String[] args) throws IOException {
 		Device device = Devices.parse(args.length > 0 ? args[0] : "cpu");
@@ -50,13 +58,13 @@ public final class MetricsBenchmark {
 			float[] px = new float[64 * 32 * 32];
 			new NumpyRandom(1).randnInto(px, 0, px.length);
 			double[] ms = new double[repeats];
-			for (int i = 0; i < repeats + 3; i++) {
+			for (int i = 0; i < repeats + FEATURE_WARM_UP; i++) {
 				try (ArrayScope scope = new ArrayScope()) {
 					scope.suppressNotUsedWarning();
 					NDArray x = net.manager().create(px, new Shape(64, 1, 32, 32));
 					long t0 = System.nanoTime();
 					net.features(x).toFloatArray();
-					if (i >= 3) ms[i - 3] = (System.nanoTime() - t0) / 1e6;
+					if (i >= FEATURE_WARM_UP) ms[i - FEATURE_WARM_UP] = (System.nanoTime() - t0) / 1e6;
 				}
 			}
 			double perBatch = BenchUtil.median(ms);
@@ -70,7 +78,7 @@ public final class MetricsBenchmark {
 			System.out.println(f);
 
 			if (n <= 0) {
-				Metrics.generatedStats(sampler, net, 3 * 64, 0, 0, Truncation.NONE, 64, Progress.NONE); // warm-up
+				Metrics.generatedStats(sampler, net, FID_LOOP_WARM_UP * 64, 0, 0, Truncation.NONE, 64, Progress.NONE); // warm-up
 				long l0 = System.nanoTime();
 				Metrics.generatedStats(sampler, net, repeats * 64, 1, 0, Truncation.NONE, 64, Progress.NONE);
 				JsonObject l = new JsonObject();

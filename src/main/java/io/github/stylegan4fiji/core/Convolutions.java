@@ -23,12 +23,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * set were correct in every probe (docs/design.md, "Convolutions on the CPU"). So on the CPU:
  * <ul>
  * <li>convolutions whose input and output channels are multiples of 16 (powers of two when
- * strided) run through libtorch's conv2d ({@link Route#LIBTORCH}, fast);</li>
+ * strided), or an image's 1 or 3 channels into a multiple of 16, run through libtorch's conv2d
+ * ({@link Route#LIBTORCH}, fast);</li>
  * <li>unstrided k×k convolutions (k > 1) with other channel counts run as {@link Route#PADDED}:
  * channels padded with zeros (input and kernel) to multiples of 16, libtorch's conv2d, the extra
  * output channels dropped — e.g. D's convolution after minibatch stddev (C + 1 inputs) and its
  * adjoint, 3–4× faster than GEMM there;</li>
- * <li>all others, and those with one input channel, run as {@link Route#GEMM}: the k×k shifted
+ * <li>all others run as {@link Route#GEMM}: the k×k shifted
  * (strided) slices of the padded input stacked into columns and one matrix product with the
  * kernel (BLAS sgemm; forward and both
  * gradients then come from slicing and matrix-product kernels, never from a convolution kernel).
@@ -84,12 +85,11 @@ public final class Convolutions {
 		boolean isDistrusted = !distrusted.isEmpty() && distrusted.contains(signature(s)); // usually empty: no string per call
 		if (!Device.Type.CPU.equals(device.getDeviceType())) return isDistrusted ? Route.GEMM : Route.LIBTORCH;
 		if (s.kernel == 1 && s.stride == 1 && s.pad == 0 && s.groups == 1) return Route.GEMM; // a plain matrix product
-		// one input channel (the metrics network's first layer on grayscale images): padded to 16 channels it
-		// would do 16× the multiply-adds, as columns it is a product with k² rows. In the metrics pass
-		// (batch 64, 1 → 32, 32²) 2.7–2.8 → 1.9 ms; forward + backward 10.9 → 12.0 ms, but metrics run forward only
-		if (s.in == 1 && s.groups == 1) return Route.GEMM;
 		if (isDistrusted) return Route.GEMM;
 		if (oneDnnKnownGood(s)) return Route.LIBTORCH;
+		// one input channel into another count: padded to 16 channels it would do 16× the multiply-adds, as
+		// columns it is a product with k² rows
+		if (s.in == 1 && s.groups == 1) return Route.GEMM;
 		// not for 1×1: libtorch picks another backend for those below batch 16 (and warns on every call
 		// that NNPACK is unavailable), so the engine check's small batches would not test what a job runs
 		return s.groups == 1 && s.stride == 1 ? Route.PADDED : Route.GEMM;
@@ -103,11 +103,18 @@ public final class Convolutions {
 	/**
 	 * The shapes for which oneDNN's float32 kernels were right in every probe, including on CPUs
 	 * where others are wrong: channel counts that are multiples of 16, powers of two when strided;
-	 * depthwise 3×3 with a multiple of 16 channels.
+	 * an image's 1 or 3 channels into a multiple of 16 (the metrics network's first layer); depthwise
+	 * 3×3 with a multiple of 16 channels.
 	 */
 	static boolean oneDnnKnownGood(ConvShape s) {
 		if (s.groups > 1) return s.groups == s.in && s.in == s.out && s.in % 16 == 0 && s.stride == 1;
-		boolean multiples = s.in % 16 == 0 && s.out % 16 == 0;
+		// 1 or 3 → 16, 32, 128 were right in all 270 such cases of the conv-check tool's full run on a CPU with
+		// the defect (kernels 1–4, strides 1–2, batches 1/4/16, sizes 4/8/32; output and both gradients), where
+		// 17, 24, 33, 129 or 257 in, or 1 or 3 out, were wrong in 10–30 of each 45. As GEMM the metrics network's
+		// first layer on grayscale (batch 64, 1 → 32 at 32²) took 1.9–2.0 ms per pass, here 0.8–0.9. The engine
+		// check still verifies every job's shapes on its machine before they run
+		boolean imageInput = (s.in == 1 || s.in == 3) && s.out % 16 == 0;
+		boolean multiples = s.in % 16 == 0 && s.out % 16 == 0 || imageInput;
 		return multiples && (s.stride == 1 || Integer.bitCount(s.in) == 1 && Integer.bitCount(s.out) == 1);
 	}
 

@@ -73,12 +73,19 @@ public final class CnnFeatureNetwork implements FeatureNetwork {
 
 	private final Config config;
 	private final Params params;
+	/**
+	 * What the forward pass reads: for a network loaded from a file, which nothing trains, a
+	 * {@linkplain Params#samplingView sampling view} that keeps the scaled weights instead of scaling
+	 * them for every batch (the dense layer's 2 MiB among them); for one being trained, the tensors.
+	 */
+	private final Params forwardParams;
 	private final NDManager manager;
 	private final String id;
 
-	private CnnFeatureNetwork(Config config, Params params, NDManager manager, String id) {
+	private CnnFeatureNetwork(Config config, Params params, NDManager manager, String id, boolean frozen) {
 		this.config = config;
 		this.params = params;
+		this.forwardParams = frozen ? params.samplingView(manager) : params;
 		this.manager = manager;
 		this.id = id;
 	}
@@ -100,13 +107,14 @@ public final class CnnFeatureNetwork implements FeatureNetwork {
 	public static CnnFeatureNetwork create(Config config, long seed, Device device) {
 		config.validate();
 		NDManager m = Engine.getInstance().newBaseManager(device);
-		return new CnnFeatureNetwork(config, Params.initialize(parameters(config), m, seed), m, "untrained");
+		return new CnnFeatureNetwork(config, Params.initialize(parameters(config), m, seed), m, "untrained", false);
 	}
 
 	public Config config() {
 		return config;
 	}
 
+	/** The tensors. Those of a {@linkplain #load loaded} network must not change: its forward pass keeps their scaled forms. */
 	public Params params() {
 		return params;
 	}
@@ -145,15 +153,15 @@ public final class CnnFeatureNetwork implements FeatureNetwork {
 	Map<String, NDArray> forward(NDArray images, boolean withLogits) {
 		Map<String, NDArray> acts = new LinkedHashMap<>();
 		NDArray x = adapt(images);
-		x = put(acts, "conv0", Layers.lrelu(Layers.conv(x, params, "conv0", Layers.SQRT2)));
+		x = put(acts, "conv0", Layers.lrelu(Layers.conv(x, forwardParams, "conv0", Layers.SQRT2)));
 		x = Layers.downscale2d(x);
-		x = put(acts, "conv1", Layers.lrelu(Layers.conv(x, params, "conv1", Layers.SQRT2)));
-		x = put(acts, "conv2", Layers.lrelu(Layers.conv(x, params, "conv2", Layers.SQRT2)));
+		x = put(acts, "conv1", Layers.lrelu(Layers.conv(x, forwardParams, "conv1", Layers.SQRT2)));
+		x = put(acts, "conv2", Layers.lrelu(Layers.conv(x, forwardParams, "conv2", Layers.SQRT2)));
 		x = Layers.downscale2d(x);
-		x = put(acts, "conv3", Layers.lrelu(Layers.conv(x, params, "conv3", Layers.SQRT2)));
+		x = put(acts, "conv3", Layers.lrelu(Layers.conv(x, forwardParams, "conv3", Layers.SQRT2)));
 		x = Layers.downscale2d(x);
-		x = put(acts, "fc", Layers.lrelu(Layers.dense(x.reshape(x.getShape().get(0), -1), params, "fc", Layers.SQRT2, 1)));
-		if (withLogits) put(acts, "out", Layers.dense(x, params, "out", 1, 1));
+		x = put(acts, "fc", Layers.lrelu(Layers.dense(x.reshape(x.getShape().get(0), -1), forwardParams, "fc", Layers.SQRT2, 1)));
+		if (withLogits) put(acts, "out", Layers.dense(x, forwardParams, "out", 1, 1));
 		return acts;
 	}
 
@@ -259,7 +267,7 @@ public final class CnnFeatureNetwork implements FeatureNetwork {
 			m.close();
 			throw e;
 		}
-		return new CnnFeatureNetwork(c, p, m, "cnn-" + Hashes.sha256(entries.get(WEIGHTS)).substring(0, 16));
+		return new CnnFeatureNetwork(c, p, m, "cnn-" + Hashes.sha256(entries.get(WEIGHTS)).substring(0, 16), true);
 	}
 
 	@Override

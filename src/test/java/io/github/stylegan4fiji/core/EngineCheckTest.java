@@ -76,12 +76,16 @@ class EngineCheckTest {
 		// counts on the CPU — unstrided ones padded to multiples of 16, the others as GEMM
 		assertEquals(Convolutions.Route.PADDED, Convolutions.route(new ConvShape(16, 129, 128, 4, 4, 3, 1, 1, 1), cpu));
 		assertEquals(Convolutions.Route.PADDED, Convolutions.route(new ConvShape(16, 128, 129, 4, 4, 3, 1, 1, 1), cpu));
-		assertEquals(Convolutions.Route.PADDED, Convolutions.route(new ConvShape(16, 3, 64, 32, 32, 3, 1, 1, 1), cpu));
+		assertEquals(Convolutions.Route.PADDED, Convolutions.route(new ConvShape(16, 5, 64, 32, 32, 3, 1, 1, 1), cpu));
 		assertEquals(Convolutions.Route.GEMM, Convolutions.route(new ConvShape(16, 3, 64, 32, 32, 1, 1, 0, 1), cpu));
 		assertEquals(Convolutions.Route.GEMM, Convolutions.route(new ConvShape(16, 48, 48, 16, 16, 4, 2, 1, 1), cpu));
 		assertEquals(Convolutions.Route.GEMM, Convolutions.route(new ConvShape(16, 64, 1, 32, 32, 1, 1, 0, 1), cpu));
 		assertEquals(Convolutions.Route.GEMM, Convolutions.route(new ConvShape(16, 1, 64, 32, 32, 1, 1, 0, 1), cpu));
-		assertEquals(Convolutions.Route.GEMM, Convolutions.route(new ConvShape(64, 1, 32, 32, 32, 3, 1, 1, 1), cpu)); // one channel in
+		assertEquals(Convolutions.Route.GEMM, Convolutions.route(new ConvShape(16, 1, 3, 32, 32, 3, 1, 1, 1), cpu)); // one channel in, three out
+		// an image's 1 or 3 channels into a multiple of 16 (the metrics network's first layer): right on affected CPUs too
+		assertEquals(Convolutions.Route.LIBTORCH, Convolutions.route(new ConvShape(64, 1, 32, 32, 32, 3, 1, 1, 1), cpu));
+		assertEquals(Convolutions.Route.LIBTORCH, Convolutions.route(new ConvShape(64, 3, 32, 32, 32, 3, 1, 1, 1), cpu));
+		assertEquals(Convolutions.Route.GEMM, Convolutions.route(new ConvShape(16, 3, 32, 32, 32, 3, 2, 1, 1), cpu)); // strided: powers of two only
 		assertEquals(Convolutions.Route.LIBTORCH, Convolutions.route(new ConvShape(16, 128, 64, 16, 16, 3, 1, 1, 1), cpu));
 		assertEquals(Convolutions.Route.LIBTORCH, Convolutions.route(new ConvShape(16, 64, 128, 32, 32, 4, 2, 1, 1), cpu));
 	}
