@@ -14,7 +14,8 @@ final class BenchUtil {
 		return n % 2 == 1 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
 	}
 
-	static String round(double v, int digits) {
-		return String.format(java.util.Locale.ROOT, "%." + digits + "f", v);
+	/** v rounded to {@code digits} decimals, as a number for the JSON lines. */
+	static Double round(double v, int digits) {
+		return Double.valueOf(String.format(java.util.Locale.ROOT, "%." + digits + "f", v));
 	}
 }

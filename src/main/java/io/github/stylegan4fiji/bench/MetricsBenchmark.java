@@ -72,8 +72,8 @@ public final class MetricsBenchmark {
 			f.addProperty("benchmark", "feature_extraction");
 			f.addProperty("network", net.id());
 			f.addProperty("batch", 64);
-			f.addProperty("median_ms_per_batch", Double.valueOf(BenchUtil.round(perBatch, 2)));
-			f.addProperty("images_per_s", Double.valueOf(BenchUtil.round(64 * 1000 / perBatch, 1)));
+			f.addProperty("median_ms_per_batch", BenchUtil.round(perBatch, 2));
+			f.addProperty("images_per_s", BenchUtil.round(64 * 1000 / perBatch, 1));
 			f.addProperty("device", Devices.describe(device));
 			System.out.println(f);
 
@@ -85,7 +85,7 @@ public final class MetricsBenchmark {
 				l.addProperty("benchmark", "fid_loop");
 				l.addProperty("model", modelFile.getFileName().toString());
 				l.addProperty("batch", 64);
-				l.addProperty("ms_per_batch", Double.valueOf(BenchUtil.round((System.nanoTime() - l0) / 1e6 / repeats, 2)));
+				l.addProperty("ms_per_batch", BenchUtil.round((System.nanoTime() - l0) / 1e6 / repeats, 2));
 				l.addProperty("device", sampler.describeDevice());
 				System.out.println(l);
 				return;
@@ -106,15 +106,15 @@ public final class MetricsBenchmark {
 			o.addProperty("benchmark", "fid");
 			o.addProperty("generated_images", n);
 			o.addProperty("resolution", model.config.resolution);
-			o.addProperty("fid", Double.valueOf(BenchUtil.round(fid, 3)));
-			o.addProperty("generation_and_features_s", Double.valueOf(BenchUtil.round(genSeconds, 1)));
-			o.addProperty("generated_images_per_s", Double.valueOf(BenchUtil.round(n / genSeconds, 1)));
-			o.addProperty("real_statistics_s", Double.valueOf(BenchUtil.round(realSeconds, 1)));
-			o.addProperty("frechet_s", Double.valueOf(BenchUtil.round(frechetSeconds, 3)));
-			o.addProperty("total_s_with_cached_real_statistics", Double.valueOf(BenchUtil.round(genSeconds + frechetSeconds, 1)));
-			o.addProperty("rss_mib_before", Double.valueOf(BenchUtil.round(rss0, 0)));
-			o.addProperty("rss_mib_after", Double.valueOf(BenchUtil.round(ProcessMemory.residentMiB(), 0)));
-			o.addProperty("peak_rss_mib", Double.valueOf(BenchUtil.round(ProcessMemory.peakMiB(), 0)));
+			o.addProperty("fid", BenchUtil.round(fid, 3));
+			o.addProperty("generation_and_features_s", BenchUtil.round(genSeconds, 1));
+			o.addProperty("generated_images_per_s", BenchUtil.round(n / genSeconds, 1));
+			o.addProperty("real_statistics_s", BenchUtil.round(realSeconds, 1));
+			o.addProperty("frechet_s", BenchUtil.round(frechetSeconds, 3));
+			o.addProperty("total_s_with_cached_real_statistics", BenchUtil.round(genSeconds + frechetSeconds, 1));
+			o.addProperty("rss_mib_before", BenchUtil.round(rss0, 0));
+			o.addProperty("rss_mib_after", BenchUtil.round(ProcessMemory.residentMiB(), 0));
+			o.addProperty("peak_rss_mib", BenchUtil.round(ProcessMemory.peakMiB(), 0));
 			o.addProperty("device", sampler.describeDevice());
 			System.out.println(o);
 		}

@@ -111,15 +111,15 @@ public final class OpProfile {
 		head.addProperty("benchmark", workload + "_profile");
 		head.addProperty("config", "res32_c1_fb1024_fm128_z128_b16");
 		head.addProperty("iterations", iterations);
-		head.addProperty("profiled_ms_per_iteration", Double.valueOf(BenchUtil.round(total / 1000 / iterations, 1)));
+		head.addProperty("profiled_ms_per_iteration", BenchUtil.round(total / 1000 / iterations, 1));
 		head.addProperty("engine", Devices.describe(device));
 		System.out.println(head);
 		for (Map.Entry<String, double[]> e : rows.subList(0, Math.min(30, rows.size()))) {
 			JsonObject o = new JsonObject();
 			o.addProperty("op", e.getKey());
-			o.addProperty("ms_per_iteration", Double.valueOf(BenchUtil.round(e.getValue()[0] / 1000 / iterations, 2)));
-			o.addProperty("share", Double.valueOf(BenchUtil.round(e.getValue()[0] / total, 3)));
-			o.addProperty("calls_per_iteration", Double.valueOf(BenchUtil.round(e.getValue()[1] / iterations, 1)));
+			o.addProperty("ms_per_iteration", BenchUtil.round(e.getValue()[0] / 1000 / iterations, 2));
+			o.addProperty("share", BenchUtil.round(e.getValue()[0] / total, 3));
+			o.addProperty("calls_per_iteration", BenchUtil.round(e.getValue()[1] / iterations, 1));
 			System.out.println(o);
 		}
 	}

@@ -107,15 +107,15 @@ public final class TrainingBenchmark {
 			o.addProperty("batch", batch);
 			o.addProperty("r1_every", 1);
 			o.addProperty("mixing_prob", 0.9);
-			o.addProperty("ms_per_iteration", Double.valueOf(BenchUtil.round(ms, 1)));
-			o.addProperty("first_10_ms_per_iteration", Double.valueOf(BenchUtil.round(first10, 1)));
+			o.addProperty("ms_per_iteration", BenchUtil.round(ms, 1));
+			o.addProperty("first_10_ms_per_iteration", BenchUtil.round(first10, 1));
 			o.addProperty("warm_up_iterations", WARM_UP);
-			o.addProperty("kimg_per_s", Double.valueOf(BenchUtil.round(batch / ms, 4)));
-			o.addProperty("images_per_s", Double.valueOf(BenchUtil.round(batch * 1000 / ms, 2)));
-			o.addProperty("forward_gflop_per_iteration", Double.valueOf(BenchUtil.round(
-				batch * (2 * Flops.generator(c) + 2 * Flops.discriminator(c)) / 1e9, 2)));
-			o.addProperty("page_faults_per_iteration", Double.valueOf(BenchUtil.round(lastFaultsPerIteration, 0)));
-			o.addProperty("peak_rss_mib", Double.valueOf(BenchUtil.round(ProcessMemory.peakMiB(), 0)));
+			o.addProperty("kimg_per_s", BenchUtil.round(batch / ms, 4));
+			o.addProperty("images_per_s", BenchUtil.round(batch * 1000 / ms, 2));
+			o.addProperty("forward_gflop_per_iteration", BenchUtil.round(
+				batch * (2 * Flops.generator(c) + 2 * Flops.discriminator(c)) / 1e9, 2));
+			o.addProperty("page_faults_per_iteration", BenchUtil.round(lastFaultsPerIteration, 0));
+			o.addProperty("peak_rss_mib", BenchUtil.round(ProcessMemory.peakMiB(), 0));
 			o.addProperty("iterations", iterations);
 			o.addProperty("device", device.toString());
 			o.addProperty("engine", Devices.describe(device));
@@ -128,7 +128,7 @@ public final class TrainingBenchmark {
 		for (int b : new int[] {8, 16, 32}) {
 			JsonObject e = new JsonObject();
 			e.addProperty("batch", b);
-			e.addProperty("ms_per_iteration", Double.valueOf(BenchUtil.round(BenchUtil.median(time(ref, b, 5, Math.max(3, iterations / 2), device, tmp)), 1)));
+			e.addProperty("ms_per_iteration", BenchUtil.round(BenchUtil.median(time(ref, b, 5, Math.max(3, iterations / 2), device, tmp)), 1));
 			byBatch.add(e);
 		}
 		scaling.add("res32_by_batch", byBatch);
@@ -136,8 +136,8 @@ public final class TrainingBenchmark {
 		for (int r : new int[] {16, 32, 64}) {
 			JsonObject e = new JsonObject();
 			e.addProperty("resolution", r);
-			e.addProperty("ms_per_iteration", Double.valueOf(BenchUtil.round(BenchUtil.median(
-				time(StyleGanConfig.of(r, 1, 1024, 128, 128), 16, 5, Math.max(3, iterations / 2), device, tmp)), 1)));
+			e.addProperty("ms_per_iteration", BenchUtil.round(BenchUtil.median(
+				time(StyleGanConfig.of(r, 1, 1024, 128, 128), 16, 5, Math.max(3, iterations / 2), device, tmp)), 1));
 			byRes.add(e);
 		}
 		scaling.add("batch16_by_resolution", byRes);
@@ -160,11 +160,11 @@ public final class TrainingBenchmark {
 					if (i == Math.min(200, iterations)) warm = last;
 					JsonObject s = new JsonObject();
 					s.addProperty("iteration", i);
-					s.addProperty("rss_mib", Double.valueOf(BenchUtil.round(last, 0)));
+					s.addProperty("rss_mib", BenchUtil.round(last, 0));
 					double[] malloc = ProcessMemory.allocatorMiB();
 					if (malloc != null) {
-						s.addProperty("malloc_in_use_mib", Double.valueOf(BenchUtil.round(malloc[0], 0)));
-						s.addProperty("malloc_held_mib", Double.valueOf(BenchUtil.round(malloc[1], 0)));
+						s.addProperty("malloc_in_use_mib", BenchUtil.round(malloc[0], 0));
+						s.addProperty("malloc_held_mib", BenchUtil.round(malloc[1], 0));
 					}
 					samples.add(s);
 				}
@@ -174,9 +174,9 @@ public final class TrainingBenchmark {
 		o.addProperty("benchmark", "training_memory");
 		o.addProperty("iterations", iterations);
 		o.addProperty("allocator", EngineSetup.allocator());
-		o.addProperty("rss_after_warmup_mib", Double.valueOf(BenchUtil.round(warm, 0)));
-		o.addProperty("rss_at_end_mib", Double.valueOf(BenchUtil.round(last, 0)));
-		o.addProperty("growth_mib", Double.valueOf(BenchUtil.round(last - warm, 0)));
+		o.addProperty("rss_after_warmup_mib", BenchUtil.round(warm, 0));
+		o.addProperty("rss_at_end_mib", BenchUtil.round(last, 0));
+		o.addProperty("growth_mib", BenchUtil.round(last - warm, 0));
 		o.add("samples", samples);
 		System.out.println(o);
 	}
